@@ -1,0 +1,1 @@
+"""Samplan: individual plans and coordinators for Norwegian municipalities."""

@@ -1,0 +1,154 @@
+"""Demo data for the embedded run: one municipality, its staff, and plan owners of every age tier.
+
+Synthetic identity numbers only (TestID-style, month + 80), so they can never be a real person's.
+Ages are counted from the clock at the first seeding. Seeding again finds the demo municipality
+and adds nothing, so `make run` can seed on every start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.clock import Clock, today_in_oslo
+from app.employees import service as employees
+from app.models import Employee, Municipality, UnitKind
+from app.municipalities import service as municipalities
+from app.people import service as people
+from app.people.identity_numbers import make_synthetic_identity_number, parse_identity_number
+from app.people.pid_vault import PidVault
+from app.plans import service as plans
+
+DEMO_MUNICIPALITY_NUMBER = "9999"  # not a real kommunenummer, so it cannot clash with one
+DEMO_MUNICIPALITY_NAME = "Fjordvik kommune"
+
+UNITS = [
+    ("Koordinerende enhet", UnitKind.COORDINATING_UNIT),
+    ("Hjemmetjenesten", UnitKind.HOME_CARE),
+    ("Fysioterapitjenesten", UnitKind.PHYSIOTHERAPY),
+    ("Fjordvik skole", UnitKind.SCHOOL),
+    ("NAV Fjordvik", UnitKind.NAV),
+    ("Helsestasjonen", UnitKind.HEALTH_STATION),
+]
+
+
+@dataclass(frozen=True)
+class DemoEmployee:
+    email: str
+    name: str
+    title: str
+    unit: str
+    trained_coordinator: bool = False
+
+
+STAFF = [
+    DemoEmployee("kari.nordmann@fjordvik.example", "Kari Nordmann", "Leder", "Koordinerende enhet"),
+    DemoEmployee(
+        "ingrid.berg@fjordvik.example", "Ingrid Berg", "Koordinator", "Hjemmetjenesten", True
+    ),
+    DemoEmployee(
+        "ola.hansen@fjordvik.example", "Ola Hansen", "Fysioterapeut", "Fysioterapitjenesten"
+    ),
+    DemoEmployee("sara.lie@fjordvik.example", "Sara Lie", "Kontaktlærer", "Fjordvik skole"),
+    DemoEmployee("ahmed.khan@fjordvik.example", "Ahmed Khan", "Veileder", "NAV Fjordvik"),
+    DemoEmployee("marte.dahl@fjordvik.example", "Marte Dahl", "Helsesykepleier", "Helsestasjonen"),
+]
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    given_name: str
+    family_name: str
+    age: int
+    # Days since the last birthday, so nobody has a birthday on the day of seeding.
+    days_past_birthday: int
+    has_plan: bool
+
+
+CITIZENS = [
+    DemoPerson("Emma", "Solberg", 9, 120, True),  # child under 12: guardians decide
+    DemoPerson("Lars", "Solberg", 41, 30, False),  # Emma's parent
+    DemoPerson("Hanne", "Solberg", 39, 200, False),  # Emma's parent
+    DemoPerson("Jonas", "Vik", 14, 75, True),  # 12-15: may shield items; youth access from 13
+    DemoPerson("Mari", "Vik", 44, 10, False),  # Jonas's parent
+    DemoPerson("Nora", "Aasen", 16, 40, True),  # just took over her own plan
+    DemoPerson("Tor", "Aasen", 47, 90, False),  # Nora's parent, no longer decides
+    DemoPerson("Per", "Mikkelsen", 58, 150, True),  # adult with a representative
+    DemoPerson("Liv", "Mikkelsen", 31, 60, False),  # Per's daughter, holds his power of attorney
+]
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    created: bool
+    municipality: Municipality
+
+
+def birth_date_for(today: date, age: int, days_past_birthday: int) -> date:
+    last_birthday = today - timedelta(days=days_past_birthday)
+    try:
+        return last_birthday.replace(year=last_birthday.year - age)
+    except ValueError:  # 29 February in a year without one
+        return last_birthday.replace(year=last_birthday.year - age, day=28)
+
+
+async def seed_demo(session: AsyncSession, *, vault: PidVault, clock: Clock) -> SeedResult:
+    existing = await session.scalar(
+        select(Municipality).where(Municipality.number == DEMO_MUNICIPALITY_NUMBER)
+    )
+    if existing is not None:
+        return SeedResult(created=False, municipality=existing)
+
+    municipality = await municipalities.ensure_municipality(
+        session, number=DEMO_MUNICIPALITY_NUMBER, name=DEMO_MUNICIPALITY_NAME, clock=clock
+    )
+    units = {
+        name: await municipalities.ensure_unit(
+            session, municipality, name=name, kind=kind, clock=clock
+        )
+        for name, kind in UNITS
+    }
+    staff: dict[str, Employee] = {}
+    for member in STAFF:
+        employee = await employees.ensure_employee(
+            session,
+            municipality,
+            email=member.email,
+            name=member.name,
+            title=member.title,
+            trained_coordinator=member.trained_coordinator,
+            clock=clock,
+        )
+        await employees.ensure_membership(session, employee, units[member.unit], clock=clock)
+        staff[member.email] = employee
+    coordinator = staff["ingrid.berg@fjordvik.example"]
+
+    today = today_in_oslo(clock)
+    for serial, citizen in enumerate(CITIZENS):
+        born = birth_date_for(today, citizen.age, citizen.days_past_birthday)
+        identity_number = parse_identity_number(
+            make_synthetic_identity_number(born, serial=serial), allow_synthetic=True
+        )
+        person = await people.ensure_person(
+            session,
+            identity_number,
+            given_name=citizen.given_name,
+            family_name=citizen.family_name,
+            vault=vault,
+            clock=clock,
+        )
+        if citizen.has_plan:
+            await plans.start_plan(
+                session,
+                municipality,
+                person,
+                coordinator=coordinator,
+                period_start=today - timedelta(days=90),
+                period_end=today + timedelta(days=640),
+                revision_date=today + timedelta(days=20 + 30 * serial),
+                clock=clock,
+            )
+    return SeedResult(created=True, municipality=municipality)

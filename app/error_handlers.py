@@ -1,0 +1,105 @@
+"""One place that turns every error into a response: problem details under /api, else a page.
+
+Expected failures are 4xx with a clear message in the person's language. Anything unexpected
+becomes a 500 with a correlation id, is logged without personal data, and never shows a trace.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from app.api import API_PREFIX
+from app.api.problems import problem_response
+from app.errors import DomainError
+from app.i18n import gettext_noop
+from app.logging_setup import correlation_id
+from app.web.errors import render_error_page
+
+logger = logging.getLogger("app.errors")
+
+INVALID_BODY = gettext_noop("The request could not be read. Check the fields and try again.")
+TOO_LARGE_DETAIL = gettext_noop("The request body is larger than this service accepts.")
+
+
+def _wants_problem(request: Request) -> bool:
+    path = request.url.path
+    return path.startswith(API_PREFIX) or path in ("/healthz", "/readyz")
+
+
+def _respond(
+    request: Request,
+    status: int,
+    code: str | None,
+    detail: str | None,
+    *,
+    extra: dict[str, object] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    if _wants_problem(request):
+        return problem_response(
+            request, status=status, code=code, detail=detail, extra=extra, headers=headers
+        )
+    response = render_error_page(request, status, detail, reference=(extra or {}).get("ref"))  # type: ignore[arg-type]
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+async def handle_domain_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, DomainError)
+    return _respond(request, error.status, error.error_code, error.detail)
+
+
+async def handle_validation_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, RequestValidationError)
+    # Echo where and why, never the submitted values: they may hold personal data.
+    errors = [
+        {"loc": list(item.get("loc", ())), "msg": item.get("msg", ""), "type": item.get("type")}
+        for item in error.errors()
+    ]
+    return _respond(request, 422, "invalid_input", INVALID_BODY, extra={"errors": errors})
+
+
+async def too_large_response(request: Request) -> Response:
+    """For the body-limit middleware, which answers before any route runs."""
+    return _respond(request, 413, "too_large", TOO_LARGE_DETAIL)
+
+
+async def handle_http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, StarletteHTTPException)
+    headers = dict(error.headers or {})
+    return _respond(request, error.status_code, None, None, headers=headers)
+
+
+async def handle_unexpected(request: Request, error: Exception) -> Response:
+    reference = correlation_id.get() or "unknown"
+    route = request.scope.get("route")
+    # Where it failed, never the message: exception texts (SQL parameters, input) can carry
+    # personal data (R-LOG-4).
+    frames = [
+        f"{frame.filename.rsplit('/app/', 1)[-1]}:{frame.lineno} {frame.name}"
+        for frame in traceback.extract_tb(error.__traceback__)[-8:]
+    ]
+    logger.error(
+        "unhandled error",
+        extra={
+            "error_type": type(error).__name__,
+            "path_template": getattr(route, "path", None),
+            "frames": frames,
+        },
+    )
+    return _respond(request, 500, "internal_error", None, extra={"ref": reference})
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, handle_domain_error)
+    app.add_exception_handler(RequestValidationError, handle_validation_error)
+    app.add_exception_handler(StarletteHTTPException, handle_http_error)
+    app.add_exception_handler(Exception, handle_unexpected)

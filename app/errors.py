@@ -1,0 +1,60 @@
+"""One error vocabulary for every door (API, pages, websockets, jobs).
+
+    DomainError              400  something the person can fix or be told about
+    ├── InvalidInput         422  the input breaks a rule (bad identity number, unknown language)
+    ├── NotFound             404  does not exist, or the actor may not know that it exists
+    ├── Forbidden            403  visible, but the actor may not do this
+    ├── Conflict             409  the state changed (stale version, closed plan)
+    └── TooLarge             413  the request body is over the limit
+
+Services raise these and never HTTPException. `app/api/problems.py` renders them as RFC 9457
+problem details, `app/web/errors.py` as a page. `code` is a stable machine-readable key that
+the pages translate; `detail` is plain English for API clients and operators and never carries
+personal data (R-ID-3).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class DomainError(Exception):
+    status: ClassVar[int] = 400
+    title: ClassVar[str] = "Bad request"
+    code: ClassVar[str] = "bad_request"
+
+    def __init__(self, detail: str, *, code: str | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        # A narrower key per instance, e.g. "unknown_language" within InvalidInput.
+        self.error_code: str = code or self.code
+
+
+class InvalidInput(DomainError):
+    status = 422
+    title = "Invalid input"
+    code = "invalid_input"
+
+
+class NotFound(DomainError):
+    status = 404
+    title = "Not found"
+    code = "not_found"
+
+
+class Forbidden(DomainError):
+    status = 403
+    title = "Forbidden"
+    code = "forbidden"
+
+
+class Conflict(DomainError):
+    status = 409
+    title = "Conflict"
+    code = "conflict"
+
+
+class TooLarge(DomainError):
+    status = 413
+    title = "Content too large"
+    code = "too_large"

@@ -1,0 +1,72 @@
+"""create_app(settings): engines, routers, handlers and middleware; nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from app import api, web
+from app.api import health
+from app.clock import Clock, SystemClock
+from app.db import make_engine, make_sessionmaker
+from app.error_handlers import handle_unexpected, install_error_handlers, too_large_response
+from app.logging_setup import configure_logging
+from app.middleware.body_limit import BodyLimitMiddleware
+from app.middleware.correlation import CorrelationIdMiddleware
+from app.middleware.security_headers import SecurityHeadersMiddleware
+from app.middleware.unexpected_errors import UnexpectedErrorMiddleware
+from app.people.pid_vault import PidVault
+from app.settings import Environment, Settings
+from app.web.templating import Renderer
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
+    configure_logging(settings.log_level)
+    engine = make_engine(settings.resolved_database_url, pool_pre_ping=True)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await engine.dispose()
+
+    app = FastAPI(
+        title="Samplan API",
+        version="1",
+        summary="Individual plans and coordinators for Norwegian municipalities.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,  # Swagger UI would need a CDN and inline script; the schema is enough
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.clock = clock or SystemClock()
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.pid_vault = PidVault(settings.resolved_data_key())
+    app.state.renderer = Renderer(settings.templates_dir)
+
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(api.router)
+    app.include_router(web.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    # Outermost last: the correlation id must exist before anything else logs.
+    app.add_middleware(UnexpectedErrorMiddleware, respond=handle_unexpected)
+    app.add_middleware(
+        BodyLimitMiddleware, max_bytes=settings.max_body_bytes, on_too_large=too_large_response
+    )
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.env is not Environment.DEVELOPMENT)
+    app.add_middleware(CorrelationIdMiddleware)
+    return app
+
+
+def create_app_from_environment() -> FastAPI:
+    """Factory for uvicorn (`--factory`): settings from SAMPLAN_* variables."""
+    return create_app(Settings())

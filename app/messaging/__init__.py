@@ -1,0 +1,1 @@
+"""Threads, websockets, cross-process fan-out and notifications (filled by the messaging issue)."""

@@ -1,0 +1,17 @@
+"""Every SQLAlchemy model, one module per aggregate, re-exported for Alembic and the services."""
+
+from app.models.employee import Employee, UnitMembership
+from app.models.municipality import Municipality, Unit, UnitKind
+from app.models.person import Person
+from app.models.plan import Plan, PlanStatus
+
+__all__ = [
+    "Employee",
+    "Municipality",
+    "Person",
+    "Plan",
+    "PlanStatus",
+    "Unit",
+    "UnitKind",
+    "UnitMembership",
+]

@@ -1,0 +1,80 @@
+"""Configuration from the environment (prefix SAMPLAN_), built in create_app, never at import."""
+
+from __future__ import annotations
+
+import secrets
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class ConfigurationError(Exception):
+    """The deployment is configured in a way that must not start."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SAMPLAN_", extra="ignore")
+
+    env: Environment = Environment.DEVELOPMENT
+    # Where the embedded run keeps its SQLite file, generated keys and mail outbox.
+    data_dir: Path = PROJECT_ROOT / "var"
+    database_url: str | None = None
+    base_url: str = "http://127.0.0.1:8000"
+    secret_key: SecretStr | None = None
+    data_key: SecretStr | None = None
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    log_level: str = "INFO"
+    migrations_dir: Path = PROJECT_ROOT / "migrations"
+    templates_dir: Path = PROJECT_ROOT / "templates"
+
+    @model_validator(mode="after")
+    def _production_needs_explicit_keys(self) -> Settings:
+        # Several app processes must share keys, so production never generates its own.
+        if self.env is Environment.PRODUCTION and (
+            self.secret_key is None or self.data_key is None
+        ):
+            raise ValueError(
+                "SAMPLAN_SECRET_KEY and SAMPLAN_DATA_KEY must be set when SAMPLAN_ENV=production"
+            )
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        return self.env is Environment.PRODUCTION
+
+    @property
+    def uses_https(self) -> bool:
+        return self.base_url.startswith("https://")
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{self.data_dir / 'samplan.db'}"
+
+    def resolved_secret_key(self) -> bytes:
+        return self._key("secret_key", self.secret_key)
+
+    def resolved_data_key(self) -> bytes:
+        return self._key("data_key", self.data_key)
+
+    def _key(self, name: str, configured: SecretStr | None) -> bytes:
+        if configured is not None:
+            return configured.get_secret_value().encode()
+        # Embedded run: generate once and keep it, so sessions and encrypted data survive restarts.
+        path = self.data_dir / name
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip().encode()

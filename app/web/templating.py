@@ -1,0 +1,94 @@
+"""Jinja2 pages and fragments in nb, nn and en: one environment per language."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_date, format_datetime
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from app.clock import OSLO
+from app.i18n import Language, translations
+from app.web.csrf import attach_csrf_cookie, csrf_token
+from app.web.htmx import mark_varies
+from app.web.language import language_of
+
+
+class Renderer:
+    def __init__(self, templates_dir: Path) -> None:
+        self._environments = {
+            language: self._make_environment(templates_dir, language) for language in Language
+        }
+
+    def environment(self, language: Language) -> Environment:
+        return self._environments[language]
+
+    def render(
+        self,
+        request: Request,
+        name: str,
+        context: Mapping[str, Any] | None = None,
+        *,
+        block: str | None = None,
+        status_code: int = 200,
+    ) -> HTMLResponse:
+        language = language_of(request)
+        template = self._environments[language].get_template(name)
+        full_context = {**self._request_context(request, language), **(context or {})}
+        if block is None:
+            html = template.render(full_context)
+        else:
+            html = "".join(template.blocks[block](template.new_context(full_context)))
+        response = HTMLResponse(html, status_code=status_code)
+        response.headers["Cache-Control"] = "no-store"
+        mark_varies(response)
+        attach_csrf_cookie(request, response)
+        return response
+
+    @staticmethod
+    def _request_context(request: Request, language: Language) -> dict[str, Any]:
+        def url(name: str, **path_params: Any) -> str:
+            return str(request.app.url_path_for(name, **path_params))
+
+        def static(path: str) -> str:
+            return str(request.app.url_path_for("static", path=path))
+
+        return {
+            "request": request,
+            "lang": language,
+            "languages": list(Language),
+            "csrf_token": csrf_token(request),
+            "url": url,
+            "static": static,
+            "current_path": request.url.path,
+        }
+
+    @staticmethod
+    def _make_environment(templates_dir: Path, language: Language) -> Environment:
+        environment = Environment(
+            loader=FileSystemLoader(templates_dir),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            undefined=StrictUndefined,
+            extensions=["jinja2.ext.i18n"],
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        environment.install_gettext_translations(  # type: ignore[attr-defined]
+            translations(language), newstyle=True
+        )
+        locale = language.babel_locale
+
+        def local_date(value: date, style: str = "long") -> str:
+            return format_date(value, format=style, locale=locale)
+
+        def local_datetime(value: datetime, style: str = "short") -> str:
+            return format_datetime(value, format=style, tzinfo=OSLO, locale=locale)
+
+        environment.filters["date"] = local_date
+        environment.filters["datetime"] = local_datetime
+        return environment

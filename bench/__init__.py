@@ -1,0 +1,1 @@
+"""Benchmark harness: `python -m bench.run` measures Samplan against the R0 baseline."""

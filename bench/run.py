@@ -1,0 +1,548 @@
+"""`python -m bench.run`: measure every scenario against R0 and write `bench/REPORT.md`.
+
+For each server in `bench.scenarios` (R0's first): a fresh data directory, its prepare hook
+(Samplan: migrations), uvicorn on a free 127.0.0.1 port pinned to one core, a wait until its
+ready URL answers; then per scenario a probe GET, a wrk warm-up and the measured wrk run(s)
+from the other core. Servers run in their own process groups and are always stopped, also on
+Ctrl-C, SIGTERM or an error. Exit status: 0 when everything was measured (missed bars included),
+1 when a server, a setup step or wrk failed, 130 when interrupted (no report written then).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import importlib.util
+import logging
+import os
+import resource
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+
+import httpx
+
+from bench.report import (
+    BenchRun,
+    Measurement,
+    Pinning,
+    RunConfig,
+    git_commit,
+    load_average,
+    machine_facts,
+    render_report,
+    render_summary,
+    software_versions,
+)
+from bench.scenarios import (
+    BASELINE_ID,
+    SCENARIOS,
+    SERVERS,
+    BenchError,
+    Scenario,
+    ScenarioContext,
+    ServerContext,
+    ServerSpec,
+)
+from bench.wrk import display_command, parse_wrk_output, run_wrk, wrk_command
+
+log = logging.getLogger("bench")
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_REPORT = PROJECT_ROOT / "bench" / "REPORT.md"
+READY_TIMEOUT_S = 60.0
+STOP_GRACE_S = 5.0
+UVICORN_OPTIONS = (
+    "--loop",
+    "uvloop",
+    "--http",
+    "httptools",
+    "--workers",
+    "1",
+    "--no-access-log",
+    "--log-level",
+    "warning",
+)
+
+
+# --- processes ----------------------------------------------------------------------------------
+
+
+def detect_pinning() -> Pinning:
+    cpus = sorted(os.sched_getaffinity(0))
+    if shutil.which("taskset") is None:
+        return Pinning(None, None, "taskset is not installed")
+    if len(cpus) < 2:
+        return Pinning(None, None, f"only {len(cpus)} CPU is usable, server and wrk share it")
+    return Pinning(cpus[0], cpus[1], f"server on CPU {cpus[0]}, wrk on CPU {cpus[1]}")
+
+
+def free_port() -> int:
+    """A port the kernel just handed out on 127.0.0.1; free again once this returns."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the process group, SIGKILL after a grace period or a second interrupt."""
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=STOP_GRACE_S)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        pass
+    finally:
+        if process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@contextlib.contextmanager
+def process_group(
+    command: Sequence[str], *, env: dict[str, str], log_path: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    with log_path.open("wb") as output:
+        process = subprocess.Popen(
+            list(command),
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        yield process
+    finally:
+        stop(process)
+
+
+def _tail(path: Path, lines: int = 20) -> str:
+    try:
+        text = path.read_text(errors="replace")
+    except OSError:
+        return ""
+    return "\n".join(text.strip().splitlines()[-lines:])
+
+
+def _proc_status(pid: int, key: str) -> str | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(f"{key}:"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        return None
+    return None
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process and all its threads so far."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[1].split()  # after "pid (comm)"; utime and stime are 14 and 15
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_ticks() -> dict[str, tuple[int, int]]:
+    """Busy and total clock ticks of each line of /proc/stat's CPU table (`cpu` sums them all)."""
+    ticks: dict[str, tuple[int, int]] = {}
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/stat").read_text().splitlines():
+            name, *values = line.split()
+            if not name.startswith("cpu"):
+                continue
+            user, nice, system, idle, iowait, irq, softirq, steal = (int(v) for v in values[:8])
+            busy = user + nice + system + irq + softirq
+            ticks[name] = (busy, busy + idle + iowait + steal)
+    return ticks
+
+
+def busy_percent(
+    before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]], cpus: Sequence[str]
+) -> dict[str, float]:
+    busy: dict[str, float] = {}
+    for cpu in cpus:
+        if cpu in before and cpu in after:
+            total = after[cpu][1] - before[cpu][1]
+            if total > 0:
+                busy[cpu] = (after[cpu][0] - before[cpu][0]) / total * 100
+    return busy
+
+
+def children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _shown(path: str) -> str:
+    try:
+        return str(Path(path).relative_to(PROJECT_ROOT))
+    except ValueError:
+        return path
+
+
+# --- servers ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunningServer:
+    spec: ServerSpec
+    context: ServerContext
+    base_url: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def check_alive(self) -> None:
+        code = self.process.poll()
+        if code is not None:
+            raise BenchError(
+                f"the server exited with {code}; its log ends:\n{_tail(self.log_path)}"
+            )
+
+
+def server_command(spec: ServerSpec, *, pinning: Pinning, python: str, port: int) -> list[str]:
+    return [
+        *pinning.server_prefix(),
+        python,
+        "-m",
+        "uvicorn",
+        *spec.app_args,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        *UVICORN_OPTIONS,
+    ]
+
+
+def shown_server_command(spec: ServerSpec, *, pinning: Pinning, python: str) -> str:
+    env = [f"{name}={value}" for name, value in spec.env(Path("/TMP")).items()]
+    command = shlex.join(
+        [*env, *server_command(spec, pinning=pinning, python=_shown(python), port=0)]
+    )
+    return command.replace("/TMP", "<fresh temp dir>").replace("--port 0", "--port <free port>")
+
+
+def server_env(spec: ServerSpec, data_dir: Path) -> dict[str, str]:
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("SAMPLAN_")}
+    return {**inherited, **spec.env(data_dir)}
+
+
+def wait_until_ready(server: RunningServer, timeout_s: float = READY_TIMEOUT_S) -> None:
+    url = server.base_url + server.spec.ready_path
+    deadline = time.monotonic() + timeout_s
+    last = "no answer"
+    with httpx.Client(trust_env=False, timeout=2.0) as client:
+        while True:
+            server.check_alive()
+            try:
+                answer = client.get(url)
+                if answer.status_code == 200:
+                    return
+                last = f"HTTP {answer.status_code}"
+            except httpx.HTTPError as exc:
+                last = type(exc).__name__
+            if time.monotonic() > deadline:
+                raise BenchError(
+                    f"{url} not ready after {timeout_s:.0f} s "
+                    f"(last: {last}); its log ends:\n{_tail(server.log_path)}"
+                )
+            time.sleep(0.1)
+
+
+@contextlib.contextmanager
+def running_server(spec: ServerSpec, *, pinning: Pinning, python: str) -> Iterator[RunningServer]:
+    with tempfile.TemporaryDirectory(prefix=f"samplan-bench-{spec.name}-") as tmp:
+        data_dir = Path(tmp) / "data"
+        data_dir.mkdir()
+        context = ServerContext(
+            name=spec.name,
+            data_dir=data_dir,
+            env=server_env(spec, data_dir),
+            project_root=PROJECT_ROOT,
+            python=python,
+        )
+        if spec.prepare is not None:
+            log.info("%s: preparing", spec.name)
+            spec.prepare(context)
+        port = free_port()
+        command = server_command(spec, pinning=pinning, python=python, port=port)
+        log_path = Path(tmp) / "server.log"
+        log.info("%s: starting on 127.0.0.1:%d", spec.name, port)
+        with process_group(command, env=dict(context.env), log_path=log_path) as process:
+            server = RunningServer(
+                spec=spec,
+                context=context,
+                base_url=f"http://127.0.0.1:{port}",
+                process=process,
+                log_path=log_path,
+            )
+            wait_until_ready(server)
+            yield server
+            log.info("%s: stopping", spec.name)
+
+
+# --- measuring ----------------------------------------------------------------------------------
+
+
+def measure(
+    scenario: Scenario, server: RunningServer, *, config: RunConfig, pinning: Pinning, wrk: str
+) -> Measurement:
+    url = server.base_url + scenario.path
+    measurement = Measurement(scenario=scenario, url=url)
+    headers: dict[str, str] = {}
+    if scenario.setup is not None:
+        headers.update(scenario.setup(ScenarioContext(server.context, server.base_url)) or {})
+
+    with httpx.Client(trust_env=False, timeout=10.0) as client:
+        try:
+            probe = client.get(url, headers=headers)
+        except httpx.HTTPError as exc:
+            raise BenchError(f"GET {scenario.path} failed: {exc!r}") from exc
+    if probe.status_code != scenario.expect_status:
+        raise BenchError(
+            f"GET {scenario.path} answered {probe.status_code}, expected "
+            f"{scenario.expect_status}: {probe.text[:120]!r}"
+        )
+    content_type = probe.headers.get("content-type", "no content-type")
+    measurement.response = f"{probe.status_code} {content_type}, {len(probe.content)} B"
+
+    def command(duration_s: int, latency: bool) -> list[str]:
+        return wrk_command(
+            wrk=wrk,
+            prefix=pinning.load_prefix(),
+            connections=config.connections,
+            duration_s=duration_s,
+            url=url,
+            headers=headers,
+            latency=latency,
+        )
+
+    if config.warmup_s > 0:
+        log.info("%s: warm-up %d s", scenario.name, config.warmup_s)
+        run_wrk(command(config.warmup_s, latency=False), config.warmup_s)
+        server.check_alive()
+    measured = command(config.duration_s, latency=True)
+    measurement.wrk_command = display_command(measured)
+    pid = server.process.pid
+    cpus = [f"cpu{pinning.server_cpu}", f"cpu{pinning.load_cpu}"] if pinning.enabled else ["cpu"]
+    for number in range(1, config.repeats + 1):
+        log.info("%s: run %d/%d, %d s", scenario.name, number, config.repeats, config.duration_s)
+        server_before, load_before = cpu_seconds(pid), children_cpu_seconds()
+        ticks_before, start = cpu_ticks(), time.monotonic()
+        output = run_wrk(measured, config.duration_s)
+        wall = time.monotonic() - start
+        server_after, load_after, ticks_after = (
+            cpu_seconds(pid),
+            children_cpu_seconds(),
+            cpu_ticks(),
+        )
+        server.check_alive()
+        try:
+            result = parse_wrk_output(output)
+        except ValueError as exc:
+            raise BenchError(f"could not read wrk's output ({exc}):\n{output}") from exc
+        if result.duration_s < 0.9 * config.duration_s:
+            # wrk stops early and reports normally on SIGINT, e.g. Ctrl-C aimed at the harness.
+            raise BenchError(
+                f"wrk stopped after {result.duration_s:.1f} s of {config.duration_s} s"
+            )
+        measurement.runs.append(result)
+        if server_before is not None and server_after is not None:
+            measurement.server_cpu_pct.append((server_after - server_before) / wall * 100)
+        measurement.load_cpu_pct.append((load_after - load_before) / wall * 100)
+        measurement.cpu_busy_pct.append(busy_percent(ticks_before, ticks_after, cpus))
+    rss = _proc_status(pid, "VmRSS")
+    measurement.server_rss_kib = int(rss.split()[0]) if rss else None
+    measurement.server_affinity = _proc_status(pid, "Cpus_allowed_list") or ""
+    return measurement
+
+
+def _server_order(servers: Sequence[ServerSpec], scenarios: Sequence[Scenario]) -> list[ServerSpec]:
+    by_name = {spec.name: spec for spec in servers}
+    unknown = sorted({s.server for s in scenarios} - by_name.keys())
+    if unknown:
+        raise ValueError(f"scenarios name unknown servers: {unknown}")
+    baseline = [s.server for s in scenarios if s.id == BASELINE_ID]
+    if not baseline:
+        raise ValueError(f"no {BASELINE_ID} scenario: nothing to compare with")
+    names = list(dict.fromkeys([baseline[0], *(s.server for s in scenarios)]))
+    return [by_name[name] for name in names]
+
+
+def run_benchmark(
+    config: RunConfig,
+    *,
+    servers: Sequence[ServerSpec] = SERVERS,
+    scenarios: Sequence[Scenario] = SCENARIOS,
+    pinning: Pinning,
+    wrk: str,
+    python: str = sys.executable,
+) -> BenchRun:
+    """Measure every scenario; failures are recorded in the result, never raised."""
+    run = BenchRun(
+        config=config, pinning=pinning, started=dt.datetime.now(dt.UTC), load_before=load_average()
+    )
+    for spec in _server_order(servers, scenarios):
+        run.server_commands[spec.name] = shown_server_command(spec, pinning=pinning, python=python)
+        run.server_descriptions[spec.name] = spec.description
+        group = [s for s in scenarios if s.server == spec.name]
+        group.sort(key=lambda s: s.id != BASELINE_ID)
+        done: list[Measurement] = []
+        try:
+            with running_server(spec, pinning=pinning, python=python) as server:
+                for scenario in group:
+                    try:
+                        done.append(
+                            measure(scenario, server, config=config, pinning=pinning, wrk=wrk)
+                        )
+                    except BenchError as exc:
+                        log.error("%s: %s", scenario.name, exc)
+                        run.errors.append(f"{scenario.name}: {exc}")
+                        done.append(Measurement(scenario=scenario, error=str(exc)))
+                        server.check_alive()
+        except BenchError as exc:
+            log.error("server %s: %s", spec.name, exc)
+            run.errors.append(f"server {spec.name}: {exc}")
+            measured = {id(m.scenario) for m in done}
+            done += [
+                Measurement(scenario=s, error=str(exc)) for s in group if id(s) not in measured
+            ]
+        run.measurements += done
+    run.load_after = load_average()
+    run.finished = dt.datetime.now(dt.UTC)
+    return run
+
+
+# --- command line -------------------------------------------------------------------------------
+
+
+def _count(minimum: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        value = int(text)
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}")
+        return value
+
+    return parse
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--duration",
+        type=_count(1),
+        metavar="SECONDS",
+        help="length of each measured wrk run (default 10, 2 with --quick)",
+    )
+    parser.add_argument(
+        "--warmup",
+        type=_count(0),
+        metavar="SECONDS",
+        help="wrk warm-up before each row (default 3, 1 with --quick)",
+    )
+    parser.add_argument(
+        "--connections",
+        type=_count(1),
+        default=64,
+        metavar="N",
+        help="open connections (default 64)",
+    )
+    parser.add_argument(
+        "--repeats",
+        type=_count(1),
+        default=1,
+        metavar="N",
+        help="measured runs per row; the median is reported (default 1)",
+    )
+    parser.add_argument("--quick", action="store_true", help="2 s runs, for a smoke test")
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="ID",
+        help="measure only rows with this id (R0 always runs); repeatable",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=DEFAULT_REPORT,
+        metavar="PATH",
+        help="where to write the report (default bench/REPORT.md)",
+    )
+    return parser.parse_args(argv)
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    del frame
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def _preflight() -> str:
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise BenchError("wrk is not installed (Debian: apt-get install wrk)")
+    for module in ("uvicorn", "uvloop", "httptools"):
+        if importlib.util.find_spec(module) is None:
+            raise BenchError(f"{module} is not importable from {sys.executable}")
+    return wrk
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="bench: %(message)s", stream=sys.stderr)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    config = RunConfig(
+        duration_s=args.duration or (2 if args.quick else 10),
+        warmup_s=args.warmup if args.warmup is not None else (1 if args.quick else 3),
+        connections=args.connections,
+        repeats=args.repeats,
+        quick=args.quick,
+    )
+    scenarios = [s for s in SCENARIOS if not args.only or s.id == BASELINE_ID or s.id in args.only]
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _interrupt)
+    try:
+        wrk = _preflight()
+        pinning = detect_pinning()
+        if not pinning.enabled:
+            log.warning("not pinned: %s", pinning.note)
+        run = run_benchmark(config, scenarios=scenarios, pinning=pinning, wrk=wrk)
+        report = render_report(
+            run,
+            machine=machine_facts(),
+            versions=software_versions(wrk),
+            commit=git_commit(PROJECT_ROOT),
+        )
+    except BenchError as exc:
+        log.error("%s", exc)
+        return 1
+    except KeyboardInterrupt:
+        log.error("interrupted: servers stopped, no report written")
+        return 130
+    output: Path = args.output
+    partial = output.with_name(output.name + ".partial")
+    partial.write_text(report)
+    partial.replace(output)
+    log.info("report written to %s", output)
+    sys.stdout.write(render_summary(run))
+    return 1 if run.errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

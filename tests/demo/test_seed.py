@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.clock import today_in_oslo
+from app.demo.seed import CITIZENS, birth_date_for, seed_demo
+from app.models import Employee, Municipality, Person, Plan, Unit, UnitMembership
+from app.people.identity_numbers import age_on
+from app.people.pid_vault import PidVault
+from tests.support.clock import FrozenClock
+
+VAULT = PidVault(b"demo-seed-test-key")
+
+
+async def _counts(session: AsyncSession) -> dict[str, int]:
+    counts = {}
+    for model in (Municipality, Unit, Employee, UnitMembership, Person, Plan):
+        counts[model.__name__] = await session.scalar(select(func.count()).select_from(model)) or 0
+    return counts
+
+
+async def test_seeding_twice_adds_nothing_the_second_time(
+    session: AsyncSession, clock: FrozenClock
+) -> None:
+    first = await seed_demo(session, vault=VAULT, clock=clock)
+    after_first = await _counts(session)
+    second = await seed_demo(session, vault=VAULT, clock=clock)
+    assert first.created and not second.created
+    assert await _counts(session) == after_first
+    assert after_first["Plan"] == 4 and after_first["Person"] == len(CITIZENS)
+
+
+async def test_demo_plan_owners_cover_every_age_tier(
+    session: AsyncSession, clock: FrozenClock
+) -> None:
+    await seed_demo(session, vault=VAULT, clock=clock)
+    owners = (await session.scalars(select(Person).join(Plan, Plan.owner_id == Person.id))).all()
+    ages = sorted(age_on(owner.birth_date, today_in_oslo(clock)) for owner in owners)
+    assert ages[0] < 12 and ages[1] == 14 and ages[2] == 16 and ages[3] >= 18
+
+
+async def test_demo_identity_numbers_are_synthetic_and_stored_encrypted(
+    session: AsyncSession, clock: FrozenClock
+) -> None:
+    from app.people.identity_numbers import parse_identity_number
+
+    await seed_demo(session, vault=VAULT, clock=clock)
+    for person in (await session.scalars(select(Person))).all():
+        identity_number = parse_identity_number(
+            VAULT.decrypt(person.pid_encrypted), allow_synthetic=True
+        )
+        assert identity_number.synthetic
+        assert identity_number.value.encode() not in person.pid_encrypted
+        assert person.pid_lookup == VAULT.lookup_hash(identity_number.value)
+
+
+async def test_demo_ages_hold_on_any_seeding_day_including_leap_days() -> None:
+    for today in (date(2028, 2, 29), date(2027, 3, 1), date(2026, 11, 23)):
+        for citizen in CITIZENS:
+            born = birth_date_for(today, citizen.age, citizen.days_past_birthday)
+            assert age_on(born, today) == citizen.age
+
+
+async def test_seeding_keeps_everything_in_one_municipality(
+    session: AsyncSession, clock: FrozenClock
+) -> None:
+    clock.set(datetime(2027, 6, 1, 8, tzinfo=UTC))
+    result = await seed_demo(session, vault=VAULT, clock=clock)
+    plans = (await session.scalars(select(Plan))).all()
+    coordinators = {plan.coordinator_id for plan in plans}
+    assert {plan.municipality_id for plan in plans} == {result.municipality.id}
+    assert len(coordinators) == 1 and None not in coordinators
