@@ -16,6 +16,9 @@ from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
+from starlette.requests import HTTPConnection
+
+from app.cookies import read_cookie
 
 TRANSLATIONS_DIR = Path(__file__).parent / "translations"
 LANGUAGE_COOKIE = "samplan_lang"
@@ -97,3 +100,14 @@ def _accepted_tags(header: str) -> list[str]:
         if tag and quality > 0:
             weighted.append((-quality, position, tag.lower()))
     return [tag for _, _, tag in sorted(weighted)]
+
+
+def language_of(connection: HTTPConnection) -> Language:
+    cached = getattr(connection.state, "language", None)
+    if isinstance(cached, Language):
+        return cached
+    language = negotiate(
+        read_cookie(connection, LANGUAGE_COOKIE), connection.headers.get("accept-language")
+    )
+    connection.state.language = language
+    return language

@@ -111,6 +111,12 @@ SERVERS: tuple[ServerSpec, ...] = (
         ready_path="/",
     ),
     ServerSpec(
+        name="fastapi-floor",
+        description="FastAPI with one JSON route and no middleware (bench/fastapi_floor_app.py)",
+        app_args=("bench.fastapi_floor_app:app",),
+        ready_path="/",
+    ),
+    ServerSpec(
         name="samplan",
         description="Samplan, SAMPLAN_ENV=test, SQLite in a fresh data directory, migrated",
         app_args=("--factory", "app.main:create_app_from_environment"),
@@ -122,6 +128,12 @@ SERVERS: tuple[ServerSpec, ...] = (
 
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario(id=BASELINE_ID, label="bare ASGI hello-world JSON", path="/", server="r0"),
+    Scenario(
+        id="F0",
+        label="reference: bare FastAPI, one JSON route (the framework's floor)",
+        path="/",
+        server="fastapi-floor",
+    ),
     Scenario(
         id="P1",
         label="JSON endpoint without DB: liveness",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 
 from fastapi import APIRouter
@@ -10,6 +11,7 @@ from app.i18n import Language
 router = APIRouter(tags=["meta"])
 
 
+@cache
 def _version() -> str:
     try:
         return version("samplan")

@@ -8,9 +8,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from app.i18n import translations
-from app.web.errors import STATUS_TITLES
-from app.web.language import language_of
+from app.i18n import language_of, translations
+from app.status_text import STATUS_TITLES
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 

@@ -16,9 +16,3 @@ class Meta(BaseModel):
 
 class Health(BaseModel):
     status: Literal["ok"]
-
-
-class Readiness(BaseModel):
-    status: Literal["ready", "not_ready"]
-    database: bool
-    migrations_at_head: bool

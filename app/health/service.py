@@ -9,7 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app import schema
-from app.api.schemas import Readiness
+from app.health.schemas import Readiness
 from app.settings import Settings
 
 logger = logging.getLogger(__name__)

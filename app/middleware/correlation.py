@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.logging_setup import correlation_id
@@ -22,10 +21,11 @@ class CorrelationIdMiddleware:
         request_id = secrets.token_hex(8)
         scope.setdefault("state", {})["correlation_id"] = request_id
         token = correlation_id.set(request_id)
+        encoded_id = request_id.encode()
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                MutableHeaders(scope=message)["X-Request-Id"] = request_id
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", encoded_id)]
             await send(message)
 
         try:

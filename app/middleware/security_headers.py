@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # No inline script or style anywhere: htmx is told not to inject its indicator styles.
@@ -29,10 +28,31 @@ PERMISSIONS_POLICY = (
 HSTS = "max-age=63072000; includeSubDomains"
 
 
+def _encoded(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
+    return [
+        (name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()
+    ]
+
+
+# Encoded once: appending raw pairs costs far less per response than MutableHeaders edits.
+_ALWAYS = _encoded(
+    {
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "DENY",
+        "Referrer-Policy": "no-referrer",
+        "Permissions-Policy": PERMISSIONS_POLICY,
+        "Cross-Origin-Opener-Policy": "same-origin",
+        "Cross-Origin-Resource-Policy": "same-origin",
+    }
+)
+_CSP = _encoded({"Content-Security-Policy": CONTENT_SECURITY_POLICY})
+_HSTS = _encoded({"Strict-Transport-Security": HSTS})
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
         self.app = app
-        self.hsts = hsts
+        self.extra = _ALWAYS + (_HSTS if hsts else [])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -41,16 +61,12 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-                headers["X-Content-Type-Options"] = "nosniff"
-                headers["X-Frame-Options"] = "DENY"
-                headers["Referrer-Policy"] = "no-referrer"
-                headers["Permissions-Policy"] = PERMISSIONS_POLICY
-                headers["Cross-Origin-Opener-Policy"] = "same-origin"
-                headers["Cross-Origin-Resource-Policy"] = "same-origin"
-                if self.hsts:
-                    headers["Strict-Transport-Security"] = HSTS
+                headers = list(message.get("headers", []))
+                # A response may bring a stricter CSP of its own (a future download route).
+                if not any(name == b"content-security-policy" for name, _ in headers):
+                    headers.extend(_CSP)
+                headers.extend(self.extra)
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -14,10 +14,10 @@ import secrets
 from fastapi import Request
 from starlette.responses import Response
 
+from app.cookies import read_cookie, set_cookie
 from app.errors import Forbidden
 from app.i18n import gettext_noop
 from app.settings import Settings
-from app.web.cookies import read_cookie, set_cookie
 
 CSRF_COOKIE = "samplan_csrf"
 CSRF_FIELD = "csrf_token"

@@ -5,28 +5,16 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from starlette.requests import HTTPConnection
 from starlette.responses import RedirectResponse
 
+from app.cookies import set_cookie
 from app.errors import InvalidInput
-from app.i18n import LANGUAGE_COOKIE, Language, gettext_noop, negotiate, parse_language
-from app.web.cookies import read_cookie, set_cookie
+from app.i18n import LANGUAGE_COOKIE, gettext_noop, parse_language
 from app.web.navigation import safe_local_path
 
 router = APIRouter()
 ONE_YEAR = 365 * 24 * 3600
 UNKNOWN_LANGUAGE = gettext_noop("We do not have that language. Choose Bokmål, Nynorsk or English.")
-
-
-def language_of(connection: HTTPConnection) -> Language:
-    cached = getattr(connection.state, "language", None)
-    if isinstance(cached, Language):
-        return cached
-    language = negotiate(
-        read_cookie(connection, LANGUAGE_COOKIE), connection.headers.get("accept-language")
-    )
-    connection.state.language = language
-    return language
 
 
 @router.post("/language", name="set_language")

@@ -13,10 +13,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from app.clock import OSLO
-from app.i18n import Language, translations
+from app.i18n import Language, language_of, translations
 from app.web.csrf import attach_csrf_cookie, csrf_token
 from app.web.htmx import mark_varies
-from app.web.language import language_of
 
 
 class Renderer:
