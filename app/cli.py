@@ -17,7 +17,7 @@ from app.db import make_engine, make_sessionmaker
 from app.demo.seed import seed_demo
 from app.logging_setup import configure_logging
 from app.people.pid_vault import PidVault
-from app.settings import Settings
+from app.settings import Environment, Settings
 
 logger = logging.getLogger("samplan")
 
@@ -65,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as error:
         sys.stderr.write(f"samplan: configuration is not valid:\n{error}\n")
         return 2
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, json_lines=settings.env is not Environment.DEVELOPMENT)
     if arguments.command == "migrate":
         asyncio.run(_migrate(settings))
     elif arguments.command == "seed-demo":

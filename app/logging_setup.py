@@ -32,12 +32,23 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
-def configure_logging(level: str) -> None:
+class TextFormatter(logging.Formatter):
+    """One readable line per event for a developer's terminal; same fields, no personal data."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        time = datetime.fromtimestamp(record.created, UTC).strftime("%H:%M:%S")
+        line = f"{time} {record.levelname.lower():7} {record.getMessage()}"
+        request_id = correlation_id.get()
+        return f"{line} [{request_id}]" if request_id else line
+
+
+def configure_logging(level: str, *, json_lines: bool = True) -> None:
+    """JSON lines for log collectors; plain text for the embedded development run."""
     root = logging.getLogger()
     root.setLevel(level.upper())
     if any(getattr(handler, _CONFIGURED_MARKER, False) for handler in root.handlers):
         return
     handler = logging.StreamHandler()
-    handler.setFormatter(JsonFormatter())
+    handler.setFormatter(JsonFormatter() if json_lines else TextFormatter())
     setattr(handler, _CONFIGURED_MARKER, True)
     root.addHandler(handler)

@@ -27,7 +27,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 
 def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, json_lines=settings.env is not Environment.DEVELOPMENT)
     engine = make_engine(settings.resolved_database_url, pool_pre_ping=True)
 
     @asynccontextmanager
