@@ -44,6 +44,7 @@ typecheck: $(VENV)/.installed-dev
 
 test: $(VENV)/.installed-dev
 	@bash scripts/install-test-deps.sh
+	@bash scripts/install-interop-deps.sh
 	@$(MAKE) --no-print-directory lint typecheck
 	@rm -f var/test-results.txt
 	@$(MAKE) --no-print-directory test-sqlite

@@ -39,7 +39,14 @@ async def _seed_demo(settings: Settings) -> bool:
     try:
         async with make_sessionmaker(engine).begin() as session:
             result = await seed_demo(
-                session, vault=PidVault(settings.resolved_data_key()), clock=SystemClock()
+                session,
+                vault=PidVault(settings.resolved_data_key()),
+                clock=SystemClock(),
+                dev_employee_issuer=(
+                    None
+                    if settings.employee_oidc_issuer
+                    else f"{settings.base_url}/dev-idp/employee"
+                ),
             )
         return result.created
     finally:

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import logging
 import traceback
+from urllib.parse import urlencode
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from app.api import API_PREFIX
 from app.api.problems import problem_response
-from app.errors import DomainError
+from app.errors import DomainError, NotAuthenticated, TooManyRequests
 from app.i18n import gettext_noop
 from app.logging_setup import correlation_id
 from app.web.errors import render_error_page
@@ -54,7 +55,14 @@ def _respond(
 
 async def handle_domain_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, DomainError)
-    return _respond(request, error.status, error.error_code, error.detail)
+    if isinstance(error, NotAuthenticated) and not _wants_problem(request):
+        # A page that needs a login sends the person to log in, and back here afterwards.
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)
+    headers = None
+    if isinstance(error, TooManyRequests):
+        headers = {"Retry-After": str(error.retry_after)}
+    return _respond(request, error.status, error.error_code, error.detail, headers=headers)
 
 
 async def handle_validation_error(request: Request, error: Exception) -> Response:

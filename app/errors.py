@@ -1,11 +1,13 @@
 """One error vocabulary for every door (API, pages, websockets, jobs).
 
     DomainError              400  something the person can fix or be told about
+    ├── NotAuthenticated     401  nobody is logged in (pages answer with the login page)
     ├── InvalidInput         422  the input breaks a rule (bad identity number, unknown language)
     ├── NotFound             404  does not exist, or the actor may not know that it exists
     ├── Forbidden            403  visible, but the actor may not do this
     ├── Conflict             409  the state changed (stale version, closed plan)
-    └── TooLarge             413  the request body is over the limit
+    ├── TooLarge             413  the request body is over the limit
+    └── TooManyRequests      429  slow down; `retry_after` seconds
 
 Services raise these and never HTTPException. `app/api/problems.py` renders them as RFC 9457
 problem details, `app/web/errors.py` as a page. `code` is a stable machine-readable key that
@@ -28,6 +30,12 @@ class DomainError(Exception):
         self.detail = detail
         # A narrower key per instance, e.g. "unknown_language" within InvalidInput.
         self.error_code: str = code or self.code
+
+
+class NotAuthenticated(DomainError):
+    status = 401
+    title = "Not logged in"
+    code = "not_authenticated"
 
 
 class InvalidInput(DomainError):
@@ -58,3 +66,13 @@ class TooLarge(DomainError):
     status = 413
     title = "Content too large"
     code = "too_large"
+
+
+class TooManyRequests(DomainError):
+    status = 429
+    title = "Too many requests"
+    code = "too_many_requests"
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after

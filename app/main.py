@@ -6,11 +6,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import httpx
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app import api, web
+from app import api, dev_idp, web
 from app.api import health
+from app.auth.metadata import ProviderDirectory
+from app.auth.rate_limit import RateLimiter
+from app.auth.service import SignInTools
 from app.clock import Clock, SystemClock
 from app.db import make_engine, make_sessionmaker
 from app.error_handlers import handle_unexpected, install_error_handlers, too_large_response
@@ -30,9 +34,14 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     configure_logging(settings.log_level, json_lines=settings.env is not Environment.DEVELOPMENT)
     engine = make_engine(settings.resolved_database_url, pool_pre_ping=True)
 
+    clock = clock or SystemClock()
+    # One pooled client for talking to identity providers; short timeouts, never a hang.
+    oidc_http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0))
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        await oidc_http.aclose()
         await engine.dispose()
 
     app = FastAPI(
@@ -45,16 +54,28 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.clock = clock or SystemClock()
+    app.state.clock = clock
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.pid_vault = PidVault(settings.resolved_data_key())
     app.state.renderer = Renderer(settings.templates_dir)
+    app.state.oidc_http = oidc_http
+    app.state.provider_directory = ProviderDirectory(oidc_http, clock)
+    app.state.sign_in = SignInTools(
+        settings=settings,
+        directory=app.state.provider_directory,
+        http=oidc_http,
+        vault=app.state.pid_vault,
+        clock=clock,
+    )
+    app.state.login_limiter = RateLimiter(per_minute=settings.login_rate_per_minute, clock=clock)
 
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(api.router)
     app.include_router(web.router)
+    if not settings.is_production:
+        app.include_router(dev_idp.build_router(settings))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     # Outermost last: the correlation id must exist before anything else logs.

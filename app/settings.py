@@ -34,17 +34,45 @@ class Settings(BaseSettings):
     data_key: SecretStr | None = None
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     log_level: str = "INFO"
+    # Identity providers. Unset issuer: the built-in development provider (never in production).
+    citizen_oidc_issuer: str | None = None
+    citizen_oidc_client_id: str = "samplan"
+    citizen_oidc_client_secret: SecretStr | None = None
+    citizen_oidc_private_key: SecretStr | None = None
+    citizen_oidc_key_id: str | None = None
+    citizen_oidc_acr: str = "idporten-loa-high"
+    citizen_oidc_scopes: str = "openid profile"
+    employee_oidc_issuer: str | None = None
+    employee_oidc_client_id: str = "samplan"
+    employee_oidc_client_secret: SecretStr | None = None
+    employee_oidc_private_key: SecretStr | None = None
+    employee_oidc_key_id: str | None = None
+    employee_oidc_acr: str | None = None
+    employee_oidc_scopes: str = "openid profile"
+    # The claim that identifies a staff member: "sub", Entra ID's "oid", or HelseID's HPR number.
+    employee_oidc_id_claim: str = "sub"
+    session_idle_minutes: int = Field(default=30, ge=1, le=30)
+    session_absolute_hours: int = Field(default=12, ge=1, le=24)
+    login_rate_per_minute: int = Field(default=20, ge=1)
     migrations_dir: Path = PROJECT_ROOT / "migrations"
     templates_dir: Path = PROJECT_ROOT / "templates"
 
     @model_validator(mode="after")
-    def _production_needs_explicit_keys(self) -> Settings:
+    def _production_needs_explicit_configuration(self) -> Settings:
         # Several app processes must share keys, so production never generates its own.
         if self.env is Environment.PRODUCTION and (
             self.secret_key is None or self.data_key is None
         ):
             raise ValueError(
                 "SAMPLAN_SECRET_KEY and SAMPLAN_DATA_KEY must be set when SAMPLAN_ENV=production"
+            )
+        # The built-in test provider must never stand in for ID-porten in production.
+        if self.env is Environment.PRODUCTION and not (
+            self.citizen_oidc_issuer and self.employee_oidc_issuer
+        ):
+            raise ValueError(
+                "SAMPLAN_CITIZEN_OIDC_ISSUER and SAMPLAN_EMPLOYEE_OIDC_ISSUER must be set when "
+                "SAMPLAN_ENV=production"
             )
         return self
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Install the system packages the test suite drives for real: Debian's chromium (browser tests)
-# and, when no PostgreSQL answers, the PostgreSQL server binaries the suite starts a throwaway
-# cluster from. `wrk` as an argument installs the benchmark load generator instead.
+# Install the system packages the test suite drives for real: Debian's chromium (browser tests),
+# Node with npm (the independent OpenID Provider of the interop tests) and, when no PostgreSQL
+# answers, the PostgreSQL server binaries the suite starts a throwaway cluster from. `wrk` as an argument installs the benchmark load generator instead.
 set -euo pipefail
 
 wanted=()
@@ -9,6 +9,8 @@ if [[ "${1:-}" == "wrk" ]]; then
   command -v wrk >/dev/null || wanted+=(wrk)
 else
   command -v chromium >/dev/null || wanted+=(chromium)
+  # The interop tests run an independent OpenID Provider on Node (tests/interop).
+  command -v npm >/dev/null || wanted+=(nodejs npm)
   postgres_url="${SAMPLAN_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test}"
   if ! .venv/bin/python - "$postgres_url" <<'PY' 2>/dev/null; then
 import asyncio, sys

@@ -34,6 +34,8 @@ def test_settings_come_from_samplan_variables(
     monkeypatch.setenv("SAMPLAN_SECRET_KEY", "s" * 40)
     monkeypatch.setenv("SAMPLAN_DATA_KEY", "d" * 40)
     monkeypatch.setenv("SAMPLAN_DATABASE_URL", "postgresql+asyncpg://samplan@db/samplan")
+    monkeypatch.setenv("SAMPLAN_CITIZEN_OIDC_ISSUER", "https://idporten.no")
+    monkeypatch.setenv("SAMPLAN_EMPLOYEE_OIDC_ISSUER", "https://helseid-sts.nhn.no")
     settings = Settings(data_dir=tmp_path)
     assert settings.is_production
     assert settings.resolved_database_url.startswith("postgresql+asyncpg://")

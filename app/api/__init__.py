@@ -2,10 +2,11 @@
 
 from fastapi import APIRouter
 
-from app.api import meta, municipalities
+from app.api import me, meta, municipalities
 
 API_PREFIX = "/api/v1"
 
 router = APIRouter(prefix=API_PREFIX)
 router.include_router(meta.router)
 router.include_router(municipalities.router)
+router.include_router(me.router)

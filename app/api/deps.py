@@ -7,9 +7,44 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from app.access.actors import Actor
 from app.clock import Clock
+from app.cookies import read_cookie
 from app.db import get_session
+from app.errors import NotAuthenticated
+from app.i18n import gettext_noop
+from app.sessions import service as sessions
+from app.sessions.service import SESSION_COOKIE
 from app.settings import Settings
+
+LOGIN_REQUIRED = gettext_noop("You need to log in to see this.")
+
+
+async def load_actor(request: Request, session: AsyncSession) -> Actor | None:
+    """The actor behind the session cookie, resolved once per request (or None)."""
+    if getattr(request.state, "actor_loaded", False):
+        cached: Actor | None = request.state.actor
+        return cached
+    token = read_cookie(request, SESSION_COOKIE)
+    actor = None
+    if token:
+        actor = await sessions.resolve(
+            session, token, settings=request.app.state.settings, clock=request.app.state.clock
+        )
+    request.state.actor = actor
+    request.state.actor_loaded = True
+    return actor
+
+
+async def _optional_actor(request: Request, session: DbSession) -> Actor | None:
+    return await load_actor(request, session)
+
+
+async def _current_actor(request: Request, session: DbSession) -> Actor:
+    actor = await load_actor(request, session)
+    if actor is None:
+        raise NotAuthenticated(LOGIN_REQUIRED)
+    return actor
 
 
 def _settings(request: Request) -> Settings:
@@ -32,3 +67,5 @@ DbSession = Annotated[AsyncSession, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(_settings)]
 ClockDep = Annotated[Clock, Depends(_clock)]
 EngineDep = Annotated[AsyncEngine, Depends(_engine)]
+OptionalActor = Annotated[Actor | None, Depends(_optional_actor)]
+CurrentActor = Annotated[Actor, Depends(_current_actor)]

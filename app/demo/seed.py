@@ -95,11 +95,21 @@ def birth_date_for(today: date, age: int, days_past_birthday: int) -> date:
         return last_birthday.replace(year=last_birthday.year - age, day=28)
 
 
-async def seed_demo(session: AsyncSession, *, vault: PidVault, clock: Clock) -> SeedResult:
+async def seed_demo(
+    session: AsyncSession,
+    *,
+    vault: PidVault,
+    clock: Clock,
+    dev_employee_issuer: str | None = None,
+) -> SeedResult:
+    """Add the demo data once. With `dev_employee_issuer`, staff can log in through the
+    built-in provider (their subject there is the part of their e-mail before the @)."""
     existing = await session.scalar(
         select(Municipality).where(Municipality.number == DEMO_MUNICIPALITY_NUMBER)
     )
     if existing is not None:
+        if dev_employee_issuer:
+            await _link_staff(session, existing, dev_employee_issuer)
         return SeedResult(created=False, municipality=existing)
 
     municipality = await municipalities.ensure_municipality(
@@ -151,4 +161,21 @@ async def seed_demo(session: AsyncSession, *, vault: PidVault, clock: Clock) -> 
                 revision_date=today + timedelta(days=20 + 30 * serial),
                 clock=clock,
             )
+    if dev_employee_issuer:
+        await _link_staff(session, municipality, dev_employee_issuer)
     return SeedResult(created=True, municipality=municipality)
+
+
+async def _link_staff(session: AsyncSession, municipality: Municipality, issuer: str) -> None:
+    """Point the demo staff at the built-in provider (again after a change of base URL)."""
+    demo_emails = {member.email for member in STAFF}
+    staff = await session.scalars(
+        select(Employee).where(
+            Employee.municipality_id == municipality.id, Employee.email.in_(demo_emails)
+        )
+    )
+    for employee in staff:
+        assert employee.email is not None
+        employee.idp_issuer = issuer
+        employee.idp_subject = employee.email.split("@")[0]
+    await session.flush()

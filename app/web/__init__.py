@@ -2,10 +2,19 @@
 
 from fastapi import APIRouter, Depends
 
-from app.web import language, pages
+from app.api.deps import OptionalActor
+from app.web import auth, language, pages
 from app.web.csrf import verify_csrf
 
-# Every page route checks CSRF on unsafe methods: one line here instead of one per route.
-router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
+
+async def _who_is_here(actor: OptionalActor) -> None:
+    """Resolve the session once, so every page shows who is logged in (and for whom)."""
+
+
+# Every page route checks CSRF on unsafe methods and knows its actor: once here, not per route.
+router = APIRouter(
+    include_in_schema=False, dependencies=[Depends(verify_csrf), Depends(_who_is_here)]
+)
 router.include_router(pages.router)
 router.include_router(language.router)
+router.include_router(auth.router)

@@ -65,6 +65,7 @@ class Renderer:
             "url": url,
             "static": static,
             "current_path": request.url.path,
+            "actor": getattr(request.state, "actor", None),
         }
 
     @staticmethod

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -12,29 +10,10 @@ from playwright.async_api import Browser, BrowserContext, async_playwright
 
 from tests.conftest import LIVE_SERVER_LOGS
 from tests.support import databases
+from tests.support.browser import launch_chromium
 from tests.support.live_server import LiveServer, start_live_server
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM_FLAGS = [
-    "--no-sandbox",  # CI runs as root in a container-like sandbox
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    # The machine has no internet: without these, chromium keeps trying to phone home.
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--no-first-run",
-]
-
-
-def chromium_path() -> str:
-    path = os.environ.get("SAMPLAN_CHROMIUM") or shutil.which("chromium")
-    if not path:
-        pytest.fail(
-            "Debian's chromium is missing: `make test` installs it (apt-get install chromium)"
-        )
-    return path
 
 
 @pytest.fixture(scope="session")
@@ -49,7 +28,10 @@ async def live_server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator
     data_dir = tmp_path_factory.mktemp("live-server")
     name = f"samplan_e2e_{databases.worker_suffix()}"
     url = await databases.fresh_database(name, data_dir)
-    server = start_live_server(database_url=url, data_dir=data_dir)
+    # The browser tests log in more often than a person would; the limit has its own test.
+    server = start_live_server(
+        database_url=url, data_dir=data_dir, extra_env={"SAMPLAN_LOGIN_RATE_PER_MINUTE": "100000"}
+    )
     LIVE_SERVER_LOGS.append(server.log_path)
     yield server
     server.stop()
@@ -59,9 +41,7 @@ async def live_server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator
 @pytest.fixture(scope="session")
 async def browser() -> AsyncIterator[Browser]:
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=chromium_path(), args=CHROMIUM_FLAGS
-        )
+        browser = await launch_chromium(playwright)
         yield browser
         await browser.close()
 

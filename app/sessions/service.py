@@ -1,0 +1,156 @@
+"""Server-side sessions: idle timeout, absolute lifetime, logout everywhere (oidc.md § 1.6)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from collections.abc import Sequence
+from datetime import timedelta
+
+from sqlalchemy import ColumnElement, delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from app.access.actors import Actor
+from app.clock import Clock
+from app.errors import NotFound
+from app.i18n import gettext_noop
+from app.models import Employee, Person, Realm, UserSession
+from app.sessions import browsers
+from app.settings import Settings
+
+SESSION_COOKIE = "samplan_session"
+# Writing last_seen on every request would turn each read into a write; a minute is precise
+# enough for a 30-minute idle timeout.
+TOUCH_INTERVAL = timedelta(seconds=60)
+SESSION_NOT_FOUND = gettext_noop("That session does not exist or has already ended.")
+
+
+def hash_token(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()
+
+
+async def create(
+    session: AsyncSession,
+    *,
+    realm: Realm,
+    person_id: uuid.UUID | None,
+    employee_id: uuid.UUID | None,
+    provider_issuer: str,
+    provider_sid: str | None,
+    acr: str | None,
+    user_agent: str,
+    settings: Settings,
+    clock: Clock,
+) -> str:
+    """Start a session and return the token for the cookie (a fresh one: ids rotate at login)."""
+    token = secrets.token_urlsafe(32)
+    now = clock.now()
+    session.add(
+        UserSession(
+            token_hash=hash_token(token),
+            realm=realm,
+            person_id=person_id,
+            employee_id=employee_id,
+            provider_issuer=provider_issuer,
+            provider_sid=provider_sid,
+            acr=acr,
+            user_agent=browsers.summarise(user_agent),
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + timedelta(hours=settings.session_absolute_hours),
+        )
+    )
+    await session.flush()
+    return token
+
+
+async def resolve(
+    session: AsyncSession, token: str, *, settings: Settings, clock: Clock
+) -> Actor | None:
+    """The actor behind a session cookie, or None when it is unknown, idle too long or too old."""
+    acting_for = aliased(Person)
+    row = (
+        await session.execute(
+            select(UserSession, Person, Employee, acting_for)
+            .outerjoin(Person, Person.id == UserSession.person_id)
+            .outerjoin(Employee, Employee.id == UserSession.employee_id)
+            .outerjoin(acting_for, acting_for.id == UserSession.acting_for_person_id)
+            .where(UserSession.token_hash == hash_token(token))
+        )
+    ).one_or_none()
+    if row is None:
+        return None
+    user_session, person, employee, represented = row
+    now = clock.now()
+    idle_limit = user_session.last_seen_at + timedelta(minutes=settings.session_idle_minutes)
+    if now >= user_session.expires_at or now >= idle_limit:
+        await session.execute(delete(UserSession).where(UserSession.id == user_session.id))
+        return None
+    if now - user_session.last_seen_at >= TOUCH_INTERVAL:
+        await session.execute(
+            update(UserSession).where(UserSession.id == user_session.id).values(last_seen_at=now)
+        )
+    if person is not None:
+        name = person.display_name.strip()
+    else:
+        name = employee.name if employee is not None else ""
+    return Actor(
+        realm=user_session.realm,
+        session_id=user_session.id,
+        display_name=name,
+        person_id=user_session.person_id,
+        employee_id=user_session.employee_id,
+        municipality_id=employee.municipality_id if employee is not None else None,
+        acting_for_person_id=user_session.acting_for_person_id,
+        acting_for_name=represented.display_name if represented is not None else None,
+    )
+
+
+async def end(session: AsyncSession, token: str) -> UserSession | None:
+    """End the session behind a cookie; returns it (for the provider logout) or None."""
+    found = await session.scalar(
+        select(UserSession).where(UserSession.token_hash == hash_token(token))
+    )
+    if found is not None:
+        await session.delete(found)
+        await session.flush()
+    return found
+
+
+async def end_by_provider_session(session: AsyncSession, *, issuer: str, sid: str) -> int:
+    """Front-channel logout: end exactly the sessions the provider's `sid` names."""
+    result = await session.execute(
+        delete(UserSession).where(
+            UserSession.provider_issuer == issuer, UserSession.provider_sid == sid
+        )
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _owned_by(actor: Actor) -> ColumnElement[bool]:
+    if actor.person_id is not None:
+        return UserSession.person_id == actor.person_id
+    return UserSession.employee_id == actor.employee_id
+
+
+async def list_for(session: AsyncSession, actor: Actor) -> Sequence[UserSession]:
+    result = await session.scalars(
+        select(UserSession).where(_owned_by(actor)).order_by(UserSession.last_seen_at.desc())
+    )
+    return result.all()
+
+
+async def end_one(session: AsyncSession, actor: Actor, session_id: uuid.UUID) -> None:
+    """End one of the actor's own sessions; someone else's is simply not found."""
+    result = await session.execute(
+        delete(UserSession).where(UserSession.id == session_id, _owned_by(actor))
+    )
+    if not result.rowcount:  # type: ignore[attr-defined]
+        raise NotFound(SESSION_NOT_FOUND)
+
+
+async def end_all(session: AsyncSession, actor: Actor) -> int:
+    result = await session.execute(delete(UserSession).where(_owned_by(actor)))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

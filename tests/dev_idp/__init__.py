@@ -1,0 +1,1 @@
+"""The built-in development OpenID Provider, against a real server."""
