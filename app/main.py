@@ -11,6 +11,10 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app import api, dev_idp, web
+from app.access.population_register import (
+    DevelopmentPopulationRegister,
+    UnconfiguredPopulationRegister,
+)
 from app.api import health
 from app.auth.metadata import ProviderDirectory
 from app.auth.rate_limit import RateLimiter
@@ -32,7 +36,9 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     configure_logging(settings.log_level, json_lines=settings.env is not Environment.DEVELOPMENT)
-    engine = make_engine(settings.resolved_database_url, pool_pre_ping=True)
+    database_url = settings.resolved_database_url
+    # A pre-ping finds connections PostgreSQL dropped (a restart); a SQLite file cannot drop one.
+    engine = make_engine(database_url, pool_pre_ping=not database_url.startswith("sqlite"))
 
     clock = clock or SystemClock()
     # One pooled client for talking to identity providers; short timeouts, never a hang.
@@ -67,6 +73,11 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         http=oidc_http,
         vault=app.state.pid_vault,
         clock=clock,
+    )
+    app.state.population_register = (
+        UnconfiguredPopulationRegister()
+        if settings.is_production
+        else DevelopmentPopulationRegister()
     )
     app.state.login_limiter = RateLimiter(per_minute=settings.login_rate_per_minute, clock=clock)
 

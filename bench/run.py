@@ -232,16 +232,21 @@ def server_command(spec: ServerSpec, *, pinning: Pinning, python: str, port: int
 
 
 def shown_server_command(spec: ServerSpec, *, pinning: Pinning, python: str) -> str:
-    env = [f"{name}={value}" for name, value in spec.env(Path("/TMP")).items()]
+    shown_env = spec.env(Path("/TMP"), "http://127.0.0.1:0")
+    env = [f"{name}={value}" for name, value in shown_env.items()]
     command = shlex.join(
         [*env, *server_command(spec, pinning=pinning, python=_shown(python), port=0)]
     )
-    return command.replace("/TMP", "<fresh temp dir>").replace("--port 0", "--port <free port>")
+    return (
+        command.replace("/TMP", "<fresh temp dir>")
+        .replace("--port 0", "--port <free port>")
+        .replace("127.0.0.1:0", "127.0.0.1:<free port>")
+    )
 
 
-def server_env(spec: ServerSpec, data_dir: Path) -> dict[str, str]:
+def server_env(spec: ServerSpec, data_dir: Path, base_url: str) -> dict[str, str]:
     inherited = {k: v for k, v in os.environ.items() if not k.startswith("SAMPLAN_")}
-    return {**inherited, **spec.env(data_dir)}
+    return {**inherited, **spec.env(data_dir, base_url)}
 
 
 def wait_until_ready(server: RunningServer, timeout_s: float = READY_TIMEOUT_S) -> None:
@@ -271,17 +276,19 @@ def running_server(spec: ServerSpec, *, pinning: Pinning, python: str) -> Iterat
     with tempfile.TemporaryDirectory(prefix=f"samplan-bench-{spec.name}-") as tmp:
         data_dir = Path(tmp) / "data"
         data_dir.mkdir()
+        # Chosen before the environment is built: Samplan needs its own URL (SAMPLAN_BASE_URL).
+        port = free_port()
+        base_url = f"http://127.0.0.1:{port}"
         context = ServerContext(
             name=spec.name,
             data_dir=data_dir,
-            env=server_env(spec, data_dir),
+            env=server_env(spec, data_dir, base_url),
             project_root=PROJECT_ROOT,
             python=python,
         )
         if spec.prepare is not None:
             log.info("%s: preparing", spec.name)
             spec.prepare(context)
-        port = free_port()
         command = server_command(spec, pinning=pinning, python=python, port=port)
         log_path = Path(tmp) / "server.log"
         log.info("%s: starting on 127.0.0.1:%d", spec.name, port)
@@ -289,7 +296,7 @@ def running_server(spec: ServerSpec, *, pinning: Pinning, python: str) -> Iterat
             server = RunningServer(
                 spec=spec,
                 context=context,
-                base_url=f"http://127.0.0.1:{port}",
+                base_url=base_url,
                 process=process,
                 log_path=log_path,
             )

@@ -12,6 +12,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
+
+from bench.login import SESSION_COOKIE, LoginFailed, log_in_citizen
+
 BASELINE_ID = "R0"
 
 
@@ -42,10 +46,12 @@ class ScenarioContext:
 # the running server or the CLI, and returns extra request headers (for example a session cookie).
 SetupHook = Callable[[ScenarioContext], Mapping[str, str] | None]
 PrepareHook = Callable[[ServerContext], None]
+# A server's environment, from its fresh data directory and the URL it will answer on.
+EnvFactory = Callable[[Path, str], Mapping[str, str]]
 
 
-def _no_env(data_dir: Path) -> Mapping[str, str]:
-    del data_dir
+def _no_env(data_dir: Path, base_url: str) -> Mapping[str, str]:
+    del data_dir, base_url
     return {}
 
 
@@ -57,7 +63,7 @@ class ServerSpec:
     description: str
     app_args: tuple[str, ...]
     ready_path: str
-    env: Callable[[Path], Mapping[str, str]] = _no_env
+    env: EnvFactory = _no_env
     prepare: PrepareHook | None = None  # runs before the server starts, e.g. migrations
 
 
@@ -78,13 +84,20 @@ class Scenario:
         return f"{self.id} {self.path}"
 
 
-def samplan_env(data_dir: Path) -> Mapping[str, str]:
-    return {"SAMPLAN_ENV": "test", "SAMPLAN_DATA_DIR": str(data_dir)}
+def samplan_env(data_dir: Path, base_url: str) -> Mapping[str, str]:
+    return {
+        "SAMPLAN_ENV": "test",
+        "SAMPLAN_DATA_DIR": str(data_dir),
+        # The built-in provider's URLs are built from it, and the app calls its token endpoint.
+        "SAMPLAN_BASE_URL": base_url,
+        # Logged-in rows log in from 127.0.0.1 like everything else; never refuse one.
+        "SAMPLAN_LOGIN_RATE_PER_MINUTE": "100000",
+    }
 
 
-def migrate(ctx: ServerContext) -> None:
-    """`python -m app.cli migrate` with the server's environment: the app is not ready before."""
-    command = [ctx.python, "-m", "app.cli", "migrate"]
+def _cli(ctx: ServerContext, command_name: str) -> None:
+    """`python -m app.cli <command_name>` with the server's environment."""
+    command = [ctx.python, "-m", "app.cli", command_name]
     try:
         done = subprocess.run(
             command,
@@ -103,6 +116,31 @@ def migrate(ctx: ServerContext) -> None:
         raise BenchError(f"{' '.join(command)} exited with {done.returncode}:\n" + "\n".join(tail))
 
 
+def migrate(ctx: ServerContext) -> None:
+    """`python -m app.cli migrate`: the app is not ready before."""
+    _cli(ctx, "migrate")
+
+
+def migrate_and_seed(ctx: ServerContext) -> None:
+    """Migrations, then `python -m app.cli seed-demo`: the demo people logged-in rows log in as."""
+    _cli(ctx, "migrate")
+    _cli(ctx, "seed-demo")
+
+
+def citizen_session(person: str) -> SetupHook:
+    """A setup hook that logs in as the demo citizen `person` through the built-in provider
+    (the real OpenID Connect round trip, see bench/login.py) and sends its session cookie."""
+
+    def setup(ctx: ScenarioContext) -> Mapping[str, str]:
+        try:
+            token = log_in_citizen(ctx.base_url, person)
+        except (LoginFailed, httpx.HTTPError) as exc:
+            raise BenchError(f"logging in as {person}: {exc}") from exc
+        return {"Cookie": f"{SESSION_COOKIE}={token}"}
+
+    return setup
+
+
 SERVERS: tuple[ServerSpec, ...] = (
     ServerSpec(
         name="r0",
@@ -118,11 +156,14 @@ SERVERS: tuple[ServerSpec, ...] = (
     ),
     ServerSpec(
         name="samplan",
-        description="Samplan, SAMPLAN_ENV=test, SQLite in a fresh data directory, migrated",
+        description=(
+            "Samplan, SAMPLAN_ENV=test, SQLite in a fresh data directory, migrated and seeded "
+            "with the demo data"
+        ),
         app_args=("--factory", "app.main:create_app_from_environment"),
         ready_path="/readyz",
         env=samplan_env,
-        prepare=migrate,
+        prepare=migrate_and_seed,
     ),
 )
 
@@ -147,5 +188,15 @@ SCENARIOS: tuple[Scenario, ...] = (
         path="/api/v1/meta",
         server="samplan",
         bar=0.25,
+    ),
+    # Report only: spec/quality.md has no bar for it. Next to the P1 rows it shows what a
+    # logged-in request's session lookup costs (a database session, one SELECT joining the
+    # session to its person, the actor), as a ratio to R0.
+    Scenario(
+        id="P1-auth",
+        label="JSON endpoint behind login: session lookup",
+        path="/api/v1/me",
+        server="samplan",
+        setup=citizen_session("Per Mikkelsen"),
     ),
 )

@@ -6,6 +6,7 @@ cookie session), and the ID token is validated by app.auth.id_token (see there f
 
 from __future__ import annotations
 
+import json
 import secrets
 import uuid
 from datetime import datetime
@@ -15,6 +16,7 @@ import httpx
 from authlib.common.security import generate_token
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from joserfc import jwt
+from joserfc.errors import JoseError
 from joserfc.jwk import JWKRegistry, RSAKey
 
 from app.auth.errors import LOGIN_FAILED, PROVIDER_UNAVAILABLE, LoginRefused
@@ -55,8 +57,14 @@ def authorize_url(
 
 def _client_assertion(provider: Provider, discovery: Discovery, now: datetime) -> str:
     assert provider.private_key is not None
-    key = JWKRegistry.import_key(provider.private_key, "RSA")
-    if not isinstance(key, RSAKey):
+    raw = provider.private_key.strip()
+    try:
+        # The setting holds either a PEM or a JWK as JSON text.
+        material: str | dict[str, Any] = json.loads(raw) if raw.startswith("{") else raw
+        key = JWKRegistry.import_key(material, "RSA")
+    except (ValueError, JoseError) as error:
+        raise LoginRefused("client_key_invalid", PROVIDER_UNAVAILABLE, status=500) from error
+    if not isinstance(key, RSAKey) or not key.is_private:
         raise LoginRefused("client_key_not_rsa", PROVIDER_UNAVAILABLE, status=500)
     issued = int(now.timestamp())
     claims = {

@@ -15,7 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.clock import Clock, today_in_oslo
 from app.employees import service as employees
-from app.models import Employee, Municipality, UnitKind
+from app.models import (
+    Employee,
+    Municipality,
+    Person,
+    PowerOfAttorney,
+    RegisteredGuardianship,
+    UnitKind,
+)
 from app.municipalities import service as municipalities
 from app.people import service as people
 from app.people.identity_numbers import make_synthetic_identity_number, parse_identity_number
@@ -81,6 +88,17 @@ CITIZENS = [
 ]
 
 
+# (guardian, child) with parental responsibility, as the population register would say.
+FAMILIES = [
+    ("Lars Solberg", "Emma Solberg"),
+    ("Hanne Solberg", "Emma Solberg"),
+    ("Mari Vik", "Jonas Vik"),
+    ("Tor Aasen", "Nora Aasen"),  # Nora is 16: Tor no longer acts for her (R-AGE-4)
+]
+# (granter, holder): Per gave his daughter Liv a power of attorney, verified by the KE.
+POWERS_OF_ATTORNEY = [("Per Mikkelsen", "Liv Mikkelsen")]
+
+
 @dataclass(frozen=True)
 class SeedResult:
     created: bool
@@ -110,6 +128,7 @@ async def seed_demo(
     if existing is not None:
         if dev_employee_issuer:
             await _link_staff(session, existing, dev_employee_issuer)
+        await _ensure_relations(session, existing, clock)
         return SeedResult(created=False, municipality=existing)
 
     municipality = await municipalities.ensure_municipality(
@@ -163,6 +182,7 @@ async def seed_demo(
             )
     if dev_employee_issuer:
         await _link_staff(session, municipality, dev_employee_issuer)
+    await _ensure_relations(session, municipality, clock)
     return SeedResult(created=True, municipality=municipality)
 
 
@@ -178,4 +198,61 @@ async def _link_staff(session: AsyncSession, municipality: Municipality, issuer:
         assert employee.email is not None
         employee.idp_issuer = issuer
         employee.idp_subject = employee.email.split("@")[0]
+    await session.flush()
+
+
+async def _ensure_relations(
+    session: AsyncSession, municipality: Municipality, clock: Clock
+) -> None:
+    """The demo families and power of attorney; found by name, which is unique in the demo."""
+    people_by_name = {
+        person.display_name: person
+        for person in await session.scalars(
+            select(Person).where(
+                Person.given_name.in_({citizen.given_name for citizen in CITIZENS})
+            )
+        )
+    }
+    now = clock.now()
+    for guardian_name, child_name in FAMILIES:
+        guardian, child = people_by_name.get(guardian_name), people_by_name.get(child_name)
+        if guardian is None or child is None:
+            continue
+        known = await session.scalar(
+            select(RegisteredGuardianship.id).where(
+                RegisteredGuardianship.guardian_id == guardian.id,
+                RegisteredGuardianship.child_id == child.id,
+            )
+        )
+        if known is None:
+            session.add(
+                RegisteredGuardianship(guardian_id=guardian.id, child_id=child.id, created_at=now)
+            )
+    verifier = await session.scalar(
+        select(Employee).where(Employee.email == "kari.nordmann@fjordvik.example")
+    )
+    for granter_name, holder_name in POWERS_OF_ATTORNEY:
+        granter, holder = people_by_name.get(granter_name), people_by_name.get(holder_name)
+        if granter is None or holder is None or verifier is None:
+            continue
+        known = await session.scalar(
+            select(PowerOfAttorney.id).where(
+                PowerOfAttorney.granter_id == granter.id, PowerOfAttorney.holder_id == holder.id
+            )
+        )
+        if known is None:
+            today = today_in_oslo(clock)
+            session.add(
+                PowerOfAttorney(
+                    municipality_id=municipality.id,
+                    granter_id=granter.id,
+                    holder_id=holder.id,
+                    scope="all",
+                    valid_from=today - timedelta(days=30),
+                    valid_until=today + timedelta(days=700),
+                    verified_at=now,
+                    verified_by_id=verifier.id,
+                    created_at=now,
+                )
+            )
     await session.flush()

@@ -5,6 +5,7 @@ from app.models.employee import Employee, UnitMembership
 from app.models.municipality import Municipality, Unit, UnitKind
 from app.models.person import Person
 from app.models.plan import Plan, PlanStatus
+from app.models.representation import PowerOfAttorney, RegisteredGuardianship
 
 __all__ = [
     "AuditEvent",
@@ -16,6 +17,8 @@ __all__ = [
     "Person",
     "Plan",
     "PlanStatus",
+    "PowerOfAttorney",
+    "RegisteredGuardianship",
     "Unit",
     "UnitKind",
     "UnitMembership",

@@ -12,9 +12,11 @@ from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from app.access import audit, representation
 from app.access.actors import Actor
+from app.access.population_register import PopulationRegister
 from app.clock import Clock
-from app.errors import NotFound
+from app.errors import Forbidden, NotFound
 from app.i18n import gettext_noop
 from app.models import Employee, Person, Realm, UserSession
 from app.sessions import browsers
@@ -25,6 +27,9 @@ SESSION_COOKIE = "samplan_session"
 # enough for a 30-minute idle timeout.
 TOUCH_INTERVAL = timedelta(seconds=60)
 SESSION_NOT_FOUND = gettext_noop("That session does not exist or has already ended.")
+NOT_YOURS_TO_ACT_FOR = gettext_noop(
+    "You cannot act for that person. Choose yourself or someone on the list."
+)
 
 
 def hash_token(token: str) -> bytes:
@@ -154,3 +159,44 @@ async def end_one(session: AsyncSession, actor: Actor, session_id: uuid.UUID) ->
 async def end_all(session: AsyncSession, actor: Actor) -> int:
     result = await session.execute(delete(UserSession).where(_owned_by(actor)))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def choose_context(
+    session: AsyncSession,
+    actor: Actor,
+    person_id: uuid.UUID | None,
+    *,
+    register: PopulationRegister,
+    clock: Clock,
+) -> Forbidden | None:
+    """Act as oneself (None) or for someone the access module says this person may act for.
+
+    A refusal is returned, not raised, so its audit row commits with the request (R-LOG-1).
+    """
+    if person_id is not None and not await representation.may_act_for(
+        session, actor, person_id, register=register, clock=clock
+    ):
+        await audit.record(
+            session,
+            action="context.choose",
+            outcome="denied",
+            reason="not_representative",
+            clock=clock,
+            actor_person_id=actor.person_id,
+        )
+        return Forbidden(NOT_YOURS_TO_ACT_FOR, code="not_representative")
+    await session.execute(
+        update(UserSession)
+        .where(UserSession.id == actor.session_id)
+        .values(acting_for_person_id=person_id)
+    )
+    # R-REP-4: who acts, and for whom, is on the record.
+    await audit.record(
+        session,
+        action="context.choose",
+        outcome="allowed",
+        clock=clock,
+        actor_person_id=actor.person_id,
+        on_behalf_of_person_id=person_id,
+    )
+    return None

@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends
 
 from app.api.deps import OptionalActor
-from app.web import auth, language, pages
+from app.web import acting_for, auth, language, pages
 from app.web.csrf import verify_csrf
 
 
@@ -18,3 +18,4 @@ router = APIRouter(
 router.include_router(pages.router)
 router.include_router(language.router)
 router.include_router(auth.router)
+router.include_router(acting_for.router)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -85,7 +85,10 @@ async def login_callback(
         previous = read_cookie(request, SESSION_COOKIE)
         if previous:
             await sessions.end(session, previous)
-        response = RedirectResponse(finished.return_to, status_code=303)
+        # Guardians and representatives choose whom they act for; others pass straight on.
+        next_step = f"/acting-for?{urlencode({'next': finished.return_to})}"
+        target = next_step if realm is Realm.CITIZEN else finished.return_to
+        response = RedirectResponse(target, status_code=303)
         set_cookie(response, settings, SESSION_COOKIE, finished.session_token, max_age=None)
     response.delete_cookie(_cookie_name(request, LOGIN_COOKIE), path="/")
     return response

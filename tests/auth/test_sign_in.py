@@ -13,7 +13,8 @@ from app.models import AuditEvent, LoginAttempt, UserSession
 from tests.support.live_server import LiveServer
 from tests.support.oidc_browser import Browser, button_value, form_action, hidden_fields
 
-CITIZENS = ["Emma Solberg", "Jonas Vik", "Nora Aasen", "Per Mikkelsen", "Liv Mikkelsen"]
+# People with nobody to act for land where they were going; Liv, Lars and Mari choose first.
+CITIZENS = ["Emma Solberg", "Jonas Vik", "Nora Aasen", "Per Mikkelsen", "Tor Aasen"]
 
 
 def to_provider(
@@ -190,7 +191,7 @@ def test_logout_ends_the_session_here_and_at_the_provider(
 async def test_case_23_front_channel_logout_ends_the_right_session(
     signin_server: LiveServer, browser: Browser, signin_db: AsyncEngine
 ) -> None:
-    log_in(browser, signin_server, "citizen", "Liv Mikkelsen")
+    log_in(browser, signin_server, "citizen", "Emma Solberg")
     async with signin_db.connect() as connection:
         sid = (
             await connection.execute(
@@ -333,3 +334,85 @@ async def test_no_login_attempt_outlives_its_callback(
     async with signin_db.connect() as connection:
         left = (await connection.execute(select(LoginAttempt.id))).all()
     assert left == []
+
+
+# --- Acting for someone (R-REP-4): offered from what the access module returns ---------------
+
+
+def _choose_context(
+    browser: Browser, server: LiveServer, page: httpx.Response, person: str
+) -> httpx.Response:
+    fields = hidden_fields(page.text, "/acting-for")
+    fields["person"] = person
+    return browser.follow(browser.post(f"{server.url}/acting-for", data=fields))
+
+
+def _option_value(page: httpx.Response, name: str) -> str:
+    import re
+
+    match = re.search(
+        r'<input[^>]*name="person"[^>]*value="([^"]+)"[^>]*>\s*<label[^>]*>' + re.escape(name),
+        page.text,
+    )
+    assert match, f"{name} is not offered"
+    return match.group(1)
+
+
+def test_r_rep_4_a_parent_chooses_to_act_for_their_child_and_every_page_says_so(
+    signin_server: LiveServer, browser: Browser
+) -> None:
+    page = log_in(browser, signin_server, "citizen", "Lars Solberg")
+    assert urlsplit(str(page.url)).path == "/acting-for"
+    assert "Emma Solberg" in page.text and "Jonas Vik" not in page.text
+    landing = _choose_context(browser, signin_server, page, _option_value(page, "Emma Solberg"))
+    assert str(landing.url) == f"{signin_server.url}/"
+    assert "Emma Solberg" in landing.text  # "You are acting for Emma Solberg" in the header
+    who = me(browser, signin_server).json()
+    assert who["name"] == "Lars Solberg" and who["acting_for_person_id"] is not None
+
+
+def test_r_rep_1_a_representative_may_act_for_the_adult_who_gave_the_power_of_attorney(
+    signin_server: LiveServer, browser: Browser
+) -> None:
+    page = log_in(browser, signin_server, "citizen", "Liv Mikkelsen")
+    assert "Per Mikkelsen" in page.text
+    _choose_context(browser, signin_server, page, "myself")
+    assert me(browser, signin_server).json()["acting_for_person_id"] is None
+
+
+def test_r_age_4_a_parent_of_a_16_year_old_is_not_offered_to_act_for_her(
+    signin_server: LiveServer, browser: Browser
+) -> None:
+    landing = log_in(browser, signin_server, "citizen", "Tor Aasen")
+    assert str(landing.url) == f"{signin_server.url}/"
+
+
+async def test_acting_for_someone_not_offered_is_refused_and_audited(
+    signin_server: LiveServer, browser: Browser, signin_db: AsyncEngine
+) -> None:
+    page = log_in(browser, signin_server, "citizen", "Mari Vik")
+    emma = _option_value(log_in_page_for_lars(signin_server), "Emma Solberg")
+    fields = hidden_fields(page.text, "/acting-for")
+    fields["person"] = emma
+    refused = browser.post(f"{signin_server.url}/acting-for", data=fields)
+    assert refused.status_code == 403 and "text/html" in refused.headers["content-type"]
+    assert me(browser, signin_server).json()["acting_for_person_id"] is None
+    async with signin_db.connect() as connection:
+        outcomes = (
+            (
+                await connection.execute(
+                    select(AuditEvent.outcome).where(AuditEvent.action == "context.choose")
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert "denied" in outcomes
+
+
+def log_in_page_for_lars(server: LiveServer) -> httpx.Response:
+    other = Browser()
+    try:
+        return log_in(other, server, "citizen", "Lars Solberg")
+    finally:
+        other.close()

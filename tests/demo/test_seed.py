@@ -7,7 +7,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.clock import today_in_oslo
 from app.demo.seed import CITIZENS, birth_date_for, seed_demo
-from app.models import Employee, Municipality, Person, Plan, Unit, UnitMembership
+from app.models import (
+    Employee,
+    Municipality,
+    Person,
+    Plan,
+    PowerOfAttorney,
+    RegisteredGuardianship,
+    Unit,
+    UnitMembership,
+)
 from app.people.identity_numbers import age_on
 from app.people.pid_vault import PidVault
 from tests.support.clock import FrozenClock
@@ -17,7 +26,16 @@ VAULT = PidVault(b"demo-seed-test-key")
 
 async def _counts(session: AsyncSession) -> dict[str, int]:
     counts = {}
-    for model in (Municipality, Unit, Employee, UnitMembership, Person, Plan):
+    for model in (
+        Municipality,
+        Unit,
+        Employee,
+        UnitMembership,
+        Person,
+        Plan,
+        RegisteredGuardianship,
+        PowerOfAttorney,
+    ):
         counts[model.__name__] = await session.scalar(select(func.count()).select_from(model)) or 0
     return counts
 
@@ -31,6 +49,7 @@ async def test_seeding_twice_adds_nothing_the_second_time(
     assert first.created and not second.created
     assert await _counts(session) == after_first
     assert after_first["Plan"] == 4 and after_first["Person"] == len(CITIZENS)
+    assert after_first["RegisteredGuardianship"] == 4 and after_first["PowerOfAttorney"] == 1
 
 
 async def test_demo_plan_owners_cover_every_age_tier(

@@ -13,7 +13,7 @@ from tests.support.live_server import LiveServer
 pytestmark = pytest.mark.browser
 
 PERSONAS = {
-    "citizen": ["Emma Solberg", "Jonas Vik", "Nora Aasen", "Per Mikkelsen", "Liv Mikkelsen"],
+    "citizen": ["Emma Solberg", "Jonas Vik", "Nora Aasen", "Per Mikkelsen"],
     "employee": ["Ingrid Berg", "Kari Nordmann", "Ola Hansen"],
 }
 LOGIN_BUTTON = {"citizen": "/login/citizen", "employee": "/login/employee"}
@@ -103,3 +103,22 @@ async def test_a_keyboard_user_logs_in_and_out(
     await page.wait_for_url(f"{live_server.url}/logged-out**")
     await page.goto(f"{live_server.url}/")
     assert "/login" in await page.locator("header").inner_html()
+
+
+async def test_a_representative_chooses_whom_to_act_for_by_keyboard_and_mouse(
+    live_server: LiveServer, context: BrowserContext, screenshot_dir: Path
+) -> None:
+    page = await context.new_page()
+    await page.goto(f"{live_server.url}/login")
+    await page.locator('a[href^="/login/citizen"]').click()
+    await page.wait_for_url("**/dev-idp/citizen/authorize**")
+    await page.get_by_role("button", name="Liv Mikkelsen").click()
+    await page.wait_for_url("**/acting-for**")
+    await page.screenshot(path=str(screenshot_dir / "acting-for.png"), full_page=True)
+    await _assert_accessible(page)
+    await page.get_by_label("Per Mikkelsen").check()
+    await page.keyboard.press("Enter")  # submits the form from the radio, as keyboard users do
+    await page.wait_for_url(f"{live_server.url}/")
+    header = await page.locator("header").inner_text()
+    assert "Liv Mikkelsen" in header and "Per Mikkelsen" in header
+    await _assert_accessible(page)

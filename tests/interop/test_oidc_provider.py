@@ -128,8 +128,11 @@ def test_citizen_logs_in_and_gets_a_session(
     response = log_in(browser, samplan, oidc_provider)
 
     assert response.status_code == 303, response.text[:500]
-    assert location(response) == f"{samplan.url}/"
+    # Citizens pass the "whom do you act for" step, which sends them on when there is nobody.
+    assert location(response) == f"{samplan.url}/acting-for?next=%2F"
     assert SESSION_COOKIE in response.cookies, "the callback set no samplan_session cookie"
+    onwards = browser.client(samplan.url).get(location(response))
+    assert onwards.status_code == 303 and location(onwards) == f"{samplan.url}/"
     assert browser.cookies(samplan.url).get(SESSION_COOKIE)
 
     signed_in = me(browser.client(samplan.url), samplan)
@@ -146,8 +149,10 @@ def test_login_returns_to_the_page_it_started_from(
     response = log_in(browser, samplan, oidc_provider, path="/login/citizen?next=/about")
 
     assert response.status_code == 303, response.text[:500]
-    assert location(response) == f"{samplan.url}/about"
+    assert location(response) == f"{samplan.url}/acting-for?next=%2Fabout"
     assert browser.cookies(samplan.url).get(SESSION_COOKIE)
+    onwards = browser.client(samplan.url).get(location(response))
+    assert onwards.status_code == 303 and location(onwards) == f"{samplan.url}/about"
 
 
 def test_substantial_is_refused_where_high_is_required(
