@@ -7,6 +7,9 @@ BIN    := $(VENV)/bin
 PYTEST_WORKERS ?= 2
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The portal's public address follows HOST and PORT unless set: the built-in test login and the
+# redirects back from it use it.
+SAMPLAN_BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test test-sqlite test-postgresql lint typecheck bench messages clean help
 
@@ -29,6 +32,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@ $(VENV)/.installed-run
 
+run: export SAMPLAN_BASE_URL := $(SAMPLAN_BASE_URL)
 run: $(VENV)/.installed-run
 	$(BIN)/samplan migrate
 	$(BIN)/samplan seed-demo
