@@ -2,8 +2,9 @@
 
 Authlib's defaults skip `aud` when options are passed, drop `iss` with custom options, trust
 the provider's announced algorithms (even `none`) and allow 120 s of leeway. None of that here:
-RS256 only, exact `iss`, `aud` is us and only us, 30 s leeway, our `nonce`, `acr` at least the
-configured level, and a valid `pid` for citizens.
+RS256 pinned (and required in the provider's discovery), exact `iss`, `aud` is us
+and only us, 30 s leeway, our `nonce`, `acr` at least the configured level, and a valid `pid`
+for citizens.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from app.people.identity_numbers import (
     parse_identity_number,
 )
 
-PINNED_ALGORITHM = "RS256"
 LEEWAY_SECONDS = 30
 
 
@@ -69,13 +69,15 @@ def verify_id_token(
     nonce: str,
     now: datetime,
     allow_synthetic: bool,
+    algorithm: str = "RS256",
 ) -> VerifiedLogin:
+    """`algorithm` is the one pinned from the provider's discovery (app/auth/metadata.py)."""
     header = header_of(raw)
     # Pinned: `none`, HS256 (key confusion) and anything else are refused before decoding.
-    if header.get("alg") != PINNED_ALGORITHM:
+    if header.get("alg") != algorithm:
         raise LoginRefused("id_token_alg_not_allowed")
     try:
-        claims = dict(jwt.decode(raw, key, algorithms=[PINNED_ALGORITHM]).claims)
+        claims = dict(jwt.decode(raw, key, algorithms=[algorithm]).claims)
     except JoseError as error:
         raise LoginRefused("id_token_signature_invalid") from error
 

@@ -31,6 +31,8 @@ class Discovery:
     jwks_uri: str
     end_session_endpoint: str | None
     userinfo_endpoint: str | None
+    # The one algorithm ID tokens must carry: pinned from what the provider announces.
+    signing_algorithm: str = "RS256"
 
 
 @dataclass
@@ -39,6 +41,21 @@ class _Cached:
     fetched_at: datetime
     keys: KeySet | None = None
     keys_fetched_at: datetime | None = None
+
+
+# RS256, as ID-porten and HelseID sign: `none` and HMAC (key confusion) are never accepted,
+# whatever a provider announces (oidc.md § 5.2 pitfall 3). A provider that does not announce
+# RS256 is refused at discovery with a clear reason rather than failing on every token.
+ACCEPTABLE_ALGORITHMS = ("RS256",)
+
+
+def _pinned_algorithm(announced: object) -> str:
+    if not isinstance(announced, list) or not announced:
+        return "RS256"  # OIDC Discovery's default when the list is absent
+    for algorithm in ACCEPTABLE_ALGORITHMS:
+        if algorithm in announced:
+            return algorithm
+    raise LoginRefused("discovery_no_acceptable_algorithm", PROVIDER_UNAVAILABLE, status=502)
 
 
 def _optional_url(value: object) -> str | None:
@@ -77,6 +94,9 @@ class ProviderDirectory:
             jwks_uri=str(document["jwks_uri"]),
             end_session_endpoint=_optional_url(document.get("end_session_endpoint")),
             userinfo_endpoint=_optional_url(document.get("userinfo_endpoint")),
+            signing_algorithm=_pinned_algorithm(
+                document.get("id_token_signing_alg_values_supported")
+            ),
         )
         endpoints = (discovery.authorization_endpoint, discovery.token_endpoint, discovery.jwks_uri)
         if not all(_secure(url) for url in endpoints):

@@ -173,6 +173,7 @@ async def _finish(
         nonce=attempt.nonce,
         now=now,
         allow_synthetic=not tools.settings.is_production,
+        algorithm=discovery.signing_algorithm,
     )
     token = await _open_session(session, tools, chosen, verified, user_agent=user_agent)
     return FinishedLogin(session_token=token, return_to=attempt.return_to)

@@ -34,6 +34,7 @@ class FakeProvider:
         self.issuer = ISSUER
         self.endpoint_base = ISSUER
         self.fetches = {"discovery": 0, "jwks": 0}
+        self.algorithms: list[str] | None = ["RS256"]
 
     async def discovery(self, _request: Request) -> JSONResponse:
         self.fetches["discovery"] += 1
@@ -44,6 +45,11 @@ class FakeProvider:
                 "authorization_endpoint": f"{base}/authorize",
                 "token_endpoint": f"{base}/token",
                 "jwks_uri": f"{base}/jwks",
+                **(
+                    {"id_token_signing_alg_values_supported": self.algorithms}
+                    if self.algorithms is not None
+                    else {}
+                ),
             }
         )
 
@@ -149,3 +155,29 @@ async def test_a_provider_that_does_not_answer_is_a_clear_refusal() -> None:
     with pytest.raises(LoginRefused) as refused:
         await ProviderDirectory(dead, clock).discovery(PROVIDER)
     assert refused.value.reason == "provider_unreachable" and refused.value.status == 502
+
+
+@pytest.mark.parametrize(
+    ("announced", "pinned"),
+    [
+        (None, "RS256"),
+        (["RS256"], "RS256"),
+        (["none", "RS256"], "RS256"),
+        (["ES256", "PS256", "RS256"], "RS256"),
+    ],
+)
+async def test_pitfall_3_the_algorithm_is_pinned_from_what_the_provider_announces(
+    fake: FakeProvider, directory: Any, announced: list[str] | None, pinned: str
+) -> None:
+    fake.algorithms = announced
+    assert (await directory[0].discovery(PROVIDER)).signing_algorithm == pinned
+
+
+@pytest.mark.parametrize("announced", [["none"], ["HS256"], ["PS256"], ["none", "HS256", "ES256"]])
+async def test_pitfall_3_a_provider_without_rs256_is_refused_before_any_login(
+    fake: FakeProvider, directory: Any, announced: list[str]
+) -> None:
+    fake.algorithms = announced
+    with pytest.raises(LoginRefused) as refused:
+        await directory[0].discovery(PROVIDER)
+    assert refused.value.reason == "discovery_no_acceptable_algorithm"
