@@ -12,10 +12,12 @@ import uvicorn
 from pydantic import ValidationError
 
 from app import schema
+from app.auth.providers import dev_issuer
 from app.clock import SystemClock
 from app.db import make_engine, make_sessionmaker
 from app.demo.seed import seed_demo
 from app.logging_setup import configure_logging
+from app.models import Realm
 from app.people.pid_vault import PidVault
 from app.settings import Environment, Settings
 
@@ -43,9 +45,7 @@ async def _seed_demo(settings: Settings) -> bool:
                 vault=PidVault(settings.resolved_data_key()),
                 clock=SystemClock(),
                 dev_employee_issuer=(
-                    None
-                    if settings.employee_oidc_issuer
-                    else f"{settings.base_url}/dev-idp/employee"
+                    None if settings.employee_oidc_issuer else dev_issuer(settings, Realm.EMPLOYEE)
                 ),
             )
         return result.created

@@ -30,3 +30,14 @@ def set_cookie(
         httponly=True,
         samesite="lax",
     )
+
+
+def delete_cookie(response: Response, settings: Settings, base_name: str) -> None:
+    # The same attributes as when set: browsers ignore a deletion of a __Host- cookie without them.
+    response.delete_cookie(
+        cookie_name(settings, base_name),
+        path="/",
+        secure=settings.uses_https,
+        httponly=True,
+        samesite="lax",
+    )

@@ -42,12 +42,15 @@ def _respond(
     *,
     extra: dict[str, object] | None = None,
     headers: dict[str, str] | None = None,
+    reference: str | None = None,
 ) -> Response:
     if _wants_problem(request):
+        if reference is not None:
+            extra = {**(extra or {}), "ref": reference}
         return problem_response(
             request, status=status, code=code, detail=detail, extra=extra, headers=headers
         )
-    response = render_error_page(request, status, detail, reference=(extra or {}).get("ref"))  # type: ignore[arg-type]
+    response = render_error_page(request, status, detail, reference=reference)
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
@@ -103,7 +106,7 @@ async def handle_unexpected(request: Request, error: Exception) -> Response:
             "frames": frames,
         },
     )
-    return _respond(request, 500, "internal_error", None, extra={"ref": reference})
+    return _respond(request, 500, "internal_error", None, reference=reference)
 
 
 def install_error_handlers(app: FastAPI) -> None:

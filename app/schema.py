@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
+
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -20,7 +23,20 @@ def alembic_config(settings: Settings) -> Config:
 
 
 def head_revision(settings: Settings) -> str | None:
-    return ScriptDirectory.from_config(alembic_config(settings)).get_current_head()
+    return _head_in(settings.migrations_dir)
+
+
+@cache
+def _head_in(migrations_dir: Path) -> str | None:
+    # The scripts cannot change under a running process; /readyz asks every few seconds.
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir))
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def revision_of(connection: Connection) -> str | None:
+    """The revision the database is at (None before the first migration)."""
+    return MigrationContext.configure(connection).get_current_revision()
 
 
 async def upgrade(engine: AsyncEngine, settings: Settings, revision: str = "head") -> None:
@@ -33,9 +49,7 @@ async def downgrade(engine: AsyncEngine, settings: Settings, revision: str = "ba
 
 async def current_revision(engine: AsyncEngine) -> str | None:
     async with engine.connect() as connection:
-        return await connection.run_sync(
-            lambda sync: MigrationContext.configure(sync).get_current_revision()
-        )
+        return await connection.run_sync(revision_of)
 
 
 async def _run(engine: AsyncEngine, settings: Settings, step: object) -> None:

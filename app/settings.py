@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 
 from pydantic import Field, SecretStr, model_validator
@@ -99,10 +100,17 @@ class Settings(BaseSettings):
     def _key(self, name: str, configured: SecretStr | None) -> bytes:
         if configured is not None:
             return configured.get_secret_value().encode()
-        # Embedded run: generate once and keep it, so sessions and encrypted data survive restarts.
-        path = self.data_dir / name
-        if not path.exists():
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_urlsafe(48))
-            path.chmod(0o600)
-        return path.read_text().strip().encode()
+        return _generated_key(self.data_dir / name)
+
+
+@cache
+def _generated_key(path: Path) -> bytes:
+    """Embedded run: generate once and keep it, so sessions and encrypted data survive restarts.
+
+    Read from disk once per process: CSRF signs with it on every page and every form post.
+    """
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip().encode()

@@ -7,7 +7,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,7 +15,7 @@ from app.access.actors import Actor
 from app.access.population_register import PopulationRegister
 from app.clock import Clock, today_in_oslo
 from app.models import Person, PowerOfAttorney
-from app.people.identity_numbers import age_on
+from app.people.identity_numbers import age_or_zero
 
 GUARDIAN_UNTIL_AGE = 16  # R-AGE-4: from 16 the young person is in charge
 ADULT_AGE = 18
@@ -30,10 +29,6 @@ class Represented:
     because: str  # "parental_responsibility" or "power_of_attorney"
 
 
-def _age(person: Person, today: date) -> int:
-    return age_on(person.birth_date, today) if person.birth_date <= today else 0
-
-
 async def people_actor_may_act_for(
     session: AsyncSession, actor: Actor, *, register: PopulationRegister, clock: Clock
 ) -> Sequence[Represented]:
@@ -45,12 +40,12 @@ async def people_actor_may_act_for(
     if me is None or me.confidential_address:
         return []
     today = today_in_oslo(clock)
-    chosen: list[Represented] = [
-        Represented(child, _age(child, today), "parental_responsibility")
-        for child in await register.children_of(session, me)
-        if _age(child, today) < GUARDIAN_UNTIL_AGE and not child.confidential_address
-    ]
-    if _age(me, today) >= ADULT_AGE:
+    chosen: list[Represented] = []
+    for child in await register.children_of(session, me):
+        age = age_or_zero(child.birth_date, today)
+        if age < GUARDIAN_UNTIL_AGE and not child.confidential_address:
+            chosen.append(Represented(child, age, "parental_responsibility"))
+    if age_or_zero(me.birth_date, today) >= ADULT_AGE:
         now = clock.now()
         granters = await session.scalars(
             select(Person)
@@ -65,11 +60,10 @@ async def people_actor_may_act_for(
             )
             .order_by(Person.given_name)
         )
-        chosen.extend(
-            Represented(granter, _age(granter, today), "power_of_attorney")
-            for granter in granters.unique()
-            if _age(granter, today) >= GRANTER_MIN_AGE and not granter.confidential_address
-        )
+        for granter in granters.unique():
+            age = age_or_zero(granter.birth_date, today)
+            if age >= GRANTER_MIN_AGE and not granter.confidential_address:
+                chosen.append(Represented(granter, age, "power_of_attorney"))
     return chosen
 
 

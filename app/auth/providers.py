@@ -44,6 +44,11 @@ class Provider:
         return frozenset(value for value, rank in ACR_RANK.items() if rank >= floor)
 
 
+def dev_issuer(settings: Settings, realm: Realm) -> str:
+    """The built-in provider's issuer for a realm (app/dev_idp serves it, the seed links to it)."""
+    return f"{settings.base_url}/dev-idp/{realm.value}"
+
+
 def dev_client_secret(settings: Settings) -> str:
     """The built-in provider's client secret: derived from the secret key, so both sides know
     it without another setting (the provider in app/dev_idp, the relying party here)."""
@@ -69,7 +74,7 @@ def provider(settings: Settings, realm: Realm) -> Provider:
         # Settings refuse production without issuers, so this is the development provider.
         return Provider(
             realm=realm,
-            issuer=f"{settings.base_url}/dev-idp/{realm.value}",
+            issuer=dev_issuer(settings, realm),
             client_id="samplan",
             client_secret=dev_client_secret(settings),
             private_key=None,

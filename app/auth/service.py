@@ -243,13 +243,12 @@ async def _open_session(
     return token
 
 
-async def provider_logout_url(
-    realm: Realm, *, state: str, settings: Settings, directory: ProviderDirectory
-) -> str | None:
+async def provider_logout_url(tools: SignInTools, realm: Realm, *, state: str) -> str | None:
     """Where to send the browser so the provider ends its single sign-on session too."""
+    settings = tools.settings
     chosen = provider(settings, realm)
     try:
-        discovery = await directory.discovery(chosen)
+        discovery = await tools.directory.discovery(chosen)
     except LoginRefused:
         return None  # the local session is gone either way; do not strand the person
     if discovery.end_session_endpoint is None:

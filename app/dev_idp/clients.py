@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.auth.providers import dev_client_secret
+from app.auth.providers import dev_client_secret, dev_issuer
 from app.models import Realm
 from app.settings import Settings
 
@@ -44,10 +44,6 @@ _EMPLOYEE_SCOPES = (
     "helseid://scopes/identity/assurance_level",
     "helseid://scopes/hpr/hpr_number",
 )
-
-
-def issuer_of(settings: Settings, realm: Realm) -> str:
-    return f"{settings.base_url}/dev-idp/{realm.value}"
 
 
 @dataclass(frozen=True)
@@ -108,7 +104,7 @@ def realm_configs(settings: Settings) -> dict[Realm, RealmConfig]:
     return {
         realm: RealmConfig(
             realm=realm,
-            issuer=issuer_of(settings, realm),
+            issuer=dev_issuer(settings, realm),
             client_id=CLIENT_ID,
             client_secret=secret,
             redirect_uri=f"{base}/auth/{realm.value}/callback",

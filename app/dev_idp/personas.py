@@ -19,7 +19,7 @@ from app.i18n import gettext_noop
 from app.models import Employee, Person
 from app.people.identity_numbers import (
     InvalidIdentityNumber,
-    age_on,
+    age_or_zero,
     parse_identity_number,
 )
 from app.people.pid_vault import PidVault
@@ -56,7 +56,7 @@ class EmployeeChoice:
 async def citizen_choices(session: AsyncSession, *, today: date) -> list[CitizenChoice]:
     people = await session.scalars(select(Person).order_by(Person.family_name, Person.given_name))
     return [
-        CitizenChoice(person.id, person.display_name, _age(person.birth_date, today))
+        CitizenChoice(person.id, person.display_name, age_or_zero(person.birth_date, today))
         for person in people
     ]
 
@@ -98,13 +98,6 @@ def typed_subject(raw: str) -> Subject:
     if not number.synthetic:
         raise TypedNumberRefused(REAL_NUMBER)
     return Subject(pid=number.value)
-
-
-def _age(birth_date: date, today: date) -> int:
-    try:
-        return age_on(birth_date, today)
-    except ValueError:  # a birth date after today (odd test data): show 0, never fail the page
-        return 0
 
 
 def _uuid(value: str, message: str) -> uuid.UUID:

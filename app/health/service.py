@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -17,10 +16,11 @@ logger = logging.getLogger(__name__)
 
 async def readiness(engine: AsyncEngine, settings: Settings) -> Readiness:
     try:
+        # Reading the revision is the query that proves the database answers: one connection.
         async with engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+            current = await connection.run_sync(schema.revision_of)
         database_ok = True
-        at_head = await schema.current_revision(engine) == schema.head_revision(settings)
+        at_head = current == schema.head_revision(settings)
     except (SQLAlchemyError, OSError) as error:
         logger.warning("database not reachable", extra={"error_type": type(error).__name__})
         database_ok, at_head = False, False

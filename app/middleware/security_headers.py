@@ -38,14 +38,17 @@ def _encoded(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
 _ALWAYS = _encoded(
     {
         "X-Content-Type-Options": "nosniff",
-        "X-Frame-Options": "DENY",
         "Referrer-Policy": "no-referrer",
         "Permissions-Policy": PERMISSIONS_POLICY,
         "Cross-Origin-Opener-Policy": "same-origin",
         "Cross-Origin-Resource-Policy": "same-origin",
     }
 )
-_CSP = _encoded({"Content-Security-Policy": CONTENT_SECURITY_POLICY})
+# X-Frame-Options goes with our default policy only: a response with its own CSP says in its
+# frame-ancestors who may frame it (front-channel logout is framed by the identity provider).
+_DEFAULT_FRAMING = _encoded(
+    {"Content-Security-Policy": CONTENT_SECURITY_POLICY, "X-Frame-Options": "DENY"}
+)
 _HSTS = _encoded({"Strict-Transport-Security": HSTS})
 
 
@@ -62,9 +65,9 @@ class SecurityHeadersMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
-                # A response may bring a stricter CSP of its own (a future download route).
+                # A response may bring a CSP of its own (front-channel logout, a download).
                 if not any(name == b"content-security-policy" for name, _ in headers):
-                    headers.extend(_CSP)
+                    headers.extend(_DEFAULT_FRAMING)
                 headers.extend(self.extra)
                 message["headers"] = headers
             await send(message)

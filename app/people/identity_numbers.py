@@ -211,3 +211,8 @@ def age_on(birth_date: date, today: date) -> int:
         birthday = (3, 1)
     years = today.year - birth_date.year
     return years - 1 if (today.month, today.day) < birthday else years
+
+
+def age_or_zero(birth_date: date, today: date) -> int:
+    """`age_on`, but 0 for a birth date after today (bad register data must not break a page)."""
+    return age_on(birth_date, today) if birth_date <= today else 0

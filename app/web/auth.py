@@ -11,8 +11,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from app.api.deps import CurrentActor, DbSession, SettingsDep
 from app.auth import providers
 from app.auth import service as auth
-from app.auth.errors import LoginRefused
-from app.cookies import cookie_name, read_cookie, set_cookie
+from app.cookies import delete_cookie, read_cookie, set_cookie
 from app.errors import TooManyRequests
 from app.i18n import gettext_noop, language_of
 from app.models import Realm
@@ -78,7 +77,13 @@ async def login_callback(
     )
     response: Response
     if finished.refusal is not None:
-        response = _refusal_page(request, renderer, finished.refusal)
+        refusal = finished.refusal
+        response = renderer.render(
+            request,
+            "auth/login_failed.html",
+            {"detail": refusal.detail},
+            status_code=refusal.status,
+        )
     else:
         assert finished.session_token is not None
         # A session from before this login is ended: the id rotates at every login.
@@ -90,18 +95,8 @@ async def login_callback(
         target = next_step if realm is Realm.CITIZEN else finished.return_to
         response = RedirectResponse(target, status_code=303)
         set_cookie(response, settings, SESSION_COOKIE, finished.session_token, max_age=None)
-    response.delete_cookie(_cookie_name(request, LOGIN_COOKIE), path="/")
+    delete_cookie(response, settings, LOGIN_COOKIE)
     return response
-
-
-def _cookie_name(request: Request, base: str) -> str:
-    return cookie_name(request.app.state.settings, base)
-
-
-def _refusal_page(request: Request, renderer: RendererDep, refusal: LoginRefused) -> HTMLResponse:
-    return renderer.render(
-        request, "auth/login_failed.html", {"detail": refusal.detail}, status_code=refusal.status
-    )
 
 
 @router.get("/auth/citizen/frontchannel-logout", name="frontchannel_logout")
@@ -135,14 +130,11 @@ async def logout(request: Request, session: DbSession, settings: SettingsDep) ->
     target = "/logged-out"
     if ended is not None:
         provider_url = await auth.provider_logout_url(
-            ended.realm,
-            state=uuid.uuid4().hex,
-            settings=settings,
-            directory=request.app.state.provider_directory,
+            request.app.state.sign_in, ended.realm, state=uuid.uuid4().hex
         )
         target = provider_url or target
     response = RedirectResponse(target, status_code=303)
-    response.delete_cookie(_cookie_name(request, SESSION_COOKIE), path="/")
+    delete_cookie(response, settings, SESSION_COOKIE)
     return response
 
 
@@ -175,5 +167,5 @@ async def end_all_sessions(
 ) -> RedirectResponse:
     await sessions.end_all(session, actor)
     response = RedirectResponse("/logged-out", status_code=303)
-    response.delete_cookie(_cookie_name(request, SESSION_COOKIE), path="/")
+    delete_cookie(response, request.app.state.settings, SESSION_COOKIE)
     return response
