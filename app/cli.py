@@ -1,4 +1,4 @@
-"""The `samplan` command: migrate, seed-demo, serve."""
+"""The `samplan` command: migrate, seed-demo, serve, audit verify."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import uvicorn
 from pydantic import ValidationError
 
 from app import schema
+from app.access import audit_verify
 from app.auth.providers import dev_issuer
 from app.clock import SystemClock
 from app.db import make_engine, make_sessionmaker
@@ -58,6 +59,9 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="upgrade the database to the newest schema")
     commands.add_parser("seed-demo", help="add the demo municipality, staff and plans (once)")
+    audit = commands.add_parser("audit", help="check the audit log")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
+    audit_commands.add_parser("verify", help="report the first broken link of each hash chain")
     serve = commands.add_parser("serve", help="run the web server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -78,6 +82,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif arguments.command == "seed-demo":
         created = asyncio.run(_seed_demo(settings))
         sys.stdout.write("Demo data added.\n" if created else "Demo data was already there.\n")
+    elif arguments.command == "audit":
+        report = asyncio.run(audit_verify.verify_database(settings.resolved_database_url))
+        sys.stdout.write(audit_verify.describe(report))
+        return 0 if report.intact else 1
     elif arguments.command == "serve":
         uvicorn.run(
             "app.main:create_app_from_environment",

@@ -29,6 +29,10 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+# session.info key under which app/access/audit.py keeps audit rows not yet written. Entries still
+# there after a rollback are denials that must be written anyway, so get_session commits again.
+PENDING_AFTER_ROLLBACK = "audit_pending"
+
 
 class UtcDateTime(TypeDecorator[datetime]):
     """Aware UTC datetimes on both databases; SQLite would otherwise hand back naive values."""
@@ -81,8 +85,11 @@ def _install_sqlite_fixes(engine: AsyncEngine) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
-def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+def make_sessionmaker(
+    engine: AsyncEngine, *, info: dict[str, Any] | None = None
+) -> async_sessionmaker[AsyncSession]:
+    """`info` is copied into every session (e.g. the publisher that hears of committed changes)."""
+    return async_sessionmaker(engine, expire_on_commit=False, info=info)
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
@@ -98,6 +105,8 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
             await session.commit()
         except BaseException:
             await session.rollback()
+            if session.info.get(PENDING_AFTER_ROLLBACK):
+                await session.commit()  # only the audit rows kept for denials (R-LOG-1)
             raise
 
 

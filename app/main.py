@@ -20,6 +20,7 @@ from app.auth.metadata import ProviderDirectory
 from app.auth.rate_limit import RateLimiter
 from app.auth.service import SignInTools
 from app.clock import Clock, SystemClock
+from app.consents.events import PUBLISHER_KEY, ConsentEvents
 from app.db import make_engine, make_sessionmaker
 from app.error_handlers import handle_unexpected, install_error_handlers, too_large_response
 from app.logging_setup import configure_logging
@@ -62,7 +63,10 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.clock = clock
     app.state.engine = engine
-    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.consent_events = ConsentEvents()
+    app.state.sessionmaker = make_sessionmaker(
+        engine, info={PUBLISHER_KEY: app.state.consent_events}
+    )
     app.state.pid_vault = PidVault(settings.resolved_data_key())
     app.state.renderer = Renderer(settings.templates_dir)
     app.state.sign_in = SignInTools(
@@ -90,7 +94,10 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     # Outermost last: the correlation id must exist before anything else logs.
     app.add_middleware(UnexpectedErrorMiddleware, respond=handle_unexpected)
     app.add_middleware(
-        BodyLimitMiddleware, max_bytes=settings.max_body_bytes, on_too_large=too_large_response
+        BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
+        on_too_large=too_large_response,
     )
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.env is not Environment.DEVELOPMENT)
     app.add_middleware(CorrelationIdMiddleware)

@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     data_key: SecretStr | None = None
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    # Multipart uploads: a 10 MB PDF (app/documents) plus the form around it.
+    max_upload_bytes: int = Field(default=11 * 1_048_576, ge=1024)
     log_level: str = "INFO"
     # Identity providers. Unset issuer: the built-in development provider (never in production).
     citizen_oidc_issuer: str | None = None

@@ -472,7 +472,8 @@ def render_report(
         f"- Load average (1, 5, 15 min) before: {run.load_before}; after: {run.load_after}. "
         "Other work on this machine during the run skews the figures.",
         "- Not yet measured: latency at a fixed offered rate (needs wrk2 or locust), repeats "
-        "with medians of ≥ 3 runs of ≥ 60 s, database-backed rows beyond P1-auth's session lookup.",
+        "with medians of ≥ 3 runs of ≥ 60 s, database-backed HTTP rows beyond P1-auth's session "
+        "lookup (the access rows A0–A2 are in-process).",
         "",
         "Servers:",
         "",

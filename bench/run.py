@@ -32,6 +32,7 @@ from types import FrameType
 
 import httpx
 
+from bench.access_bench import render_access_summary, run_access_bench, with_access_section
 from bench.report import (
     BenchRun,
     Measurement,
@@ -45,10 +46,13 @@ from bench.report import (
     software_versions,
 )
 from bench.scenarios import (
+    ACCESS_BASELINE_ID,
     BASELINE_ID,
+    IN_PROCESS_SCENARIOS,
     SCENARIOS,
     SERVERS,
     BenchError,
+    InProcessScenario,
     Scenario,
     ScenarioContext,
     ServerContext,
@@ -510,10 +514,19 @@ def _preflight() -> str:
     return wrk
 
 
+def in_process_rows(only: Sequence[str] | None) -> list[InProcessScenario]:
+    """The in-process rows to run (bench/access_bench.py); A0 runs whenever one of them does."""
+    rows = [s for s in IN_PROCESS_SCENARIOS if not only or s.id in only]
+    if rows and not any(s.id == ACCESS_BASELINE_ID for s in rows):
+        rows = [s for s in IN_PROCESS_SCENARIOS if s.id == ACCESS_BASELINE_ID] + rows
+    return rows
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="bench: %(message)s", stream=sys.stderr)
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # the in-process rows migrate
     config = RunConfig(
         duration_s=args.duration or (2 if args.quick else 10),
         warmup_s=args.warmup if args.warmup is not None else (1 if args.quick else 3),
@@ -522,6 +535,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         quick=args.quick,
     )
     scenarios = [s for s in SCENARIOS if not args.only or s.id == BASELINE_ID or s.id in args.only]
+    in_process = in_process_rows(args.only)
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _interrupt)
     try:
@@ -530,12 +544,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not pinning.enabled:
             log.warning("not pinned: %s", pinning.note)
         run = run_benchmark(config, scenarios=scenarios, pinning=pinning, wrk=wrk)
+        access_run = run_access_bench(
+            in_process,
+            duration_s=config.duration_s,
+            warmup_s=config.warmup_s,
+            repeats=config.repeats,
+        )
+        run.errors += access_run.errors
         report = render_report(
             run,
             machine=machine_facts(),
             versions=software_versions(wrk),
             commit=git_commit(PROJECT_ROOT),
         )
+        if in_process:
+            report = with_access_section(report, access_run)
     except BenchError as exc:
         log.error("%s", exc)
         return 1
@@ -548,6 +571,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     partial.replace(output)
     log.info("report written to %s", output)
     sys.stdout.write(render_summary(run))
+    if in_process:
+        sys.stdout.write(render_access_summary(access_run))
     return 1 if run.errors else 0
 
 

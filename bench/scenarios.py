@@ -200,3 +200,49 @@ SCENARIOS: tuple[Scenario, ...] = (
         setup=citizen_session("Per Mikkelsen"),
     ),
 )
+
+
+# --- in-process rows -----------------------------------------------------------------------------
+
+ACCESS_BASELINE_ID = "A0"
+
+
+@dataclass(frozen=True)
+class InProcessScenario:
+    """A report row timed inside the harness, not over HTTP: one call of a service function
+    against a seeded SQLite database (bench/access_bench.py), as a ratio to the `A0` row, a bare
+    primary-key read measured in the same run. `probe` names the call in access_bench.PROBES."""
+
+    id: str
+    label: str
+    probe: str
+
+
+IN_PROCESS_SCENARIOS: tuple[InProcessScenario, ...] = (
+    InProcessScenario(
+        id=ACCESS_BASELINE_ID,
+        label="baseline: session.get(Plan, id) with an empty identity map",
+        probe="plan_get",
+    ),
+    InProcessScenario(
+        id="A1", label="require(): a provider (employee) reads goals", probe="require_provider"
+    ),
+    InProcessScenario(
+        id="A1", label="require(): the plan owner reads goals", probe="require_owner"
+    ),
+    InProcessScenario(
+        id="A1",
+        label="require(): a guardian of a 14-year-old reads one item (shielding check)",
+        probe="require_guardian_item",
+    ),
+    InProcessScenario(
+        id="A1",
+        label="require(): another employee is refused (404, audited)",
+        probe="require_refused",
+    ),
+    InProcessScenario(
+        id="A2",
+        label="visible_plans(): the list of an employee with 200 plans",
+        probe="visible_plans_200",
+    ),
+)

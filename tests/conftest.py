@@ -20,7 +20,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app import schema
-from app.db import get_session, make_engine
+from app.db import PENDING_AFTER_ROLLBACK, get_session, make_engine
 from app.main import create_app
 from app.settings import Environment, Settings
 from tests.support import databases, log_scan, postgres_cluster
@@ -126,6 +126,8 @@ def app(settings: Settings, session: AsyncSession, clock: FrozenClock) -> Iterat
             await session.commit()
         except BaseException:
             await session.rollback()
+            if session.info.get(PENDING_AFTER_ROLLBACK):
+                await session.commit()
             raise
 
     app.dependency_overrides[get_session] = shared_session

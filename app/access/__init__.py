@@ -1,11 +1,51 @@
 """THE authorization module: the only place that answers "may this person do this?".
 
-Today it holds who is asking (`Actor`) and the audit log writer. The access issue adds
-`require()`, `visible_plans()` and `capabilities()` here; every service that reads or writes plan
-data will call them, and tests/access/test_single_door.py already fails if plan data is queried
-anywhere else.
+    require(session, actor, Permission.X, plan_id, *, clock)   -> Plan, or NotFound / Forbidden
+    visible_plans(session, actor, *, clock)                    -> WHERE clause for plan lists
+    capabilities(session, actor, plan, *, clock)               -> {"manage_grants": True, ...}
+
+The rules are the table in permissions.py (access.md as data) and the pure functions in
+rules.py; facts.py gathers what they need; every decision goes to the audit log (audit.py).
+tests/access/test_single_door.py fails if plan data is queried anywhere else.
 """
 
-from app.access.actors import Actor
+from app.access.actors import ActingBasis, Actor
+from app.access.decisions import (
+    capabilities,
+    capabilities_many,
+    require,
+    require_for_person,
+    require_in_municipality,
+    roles_on,
+)
+from app.access.permissions import Permission, Purpose, Role
+from app.access.powers_of_attorney import (
+    powers_given_or_held,
+    require_granter,
+    require_party,
+    require_verifier,
+    require_verifying_unit,
+)
+from app.access.rules import ItemFacts
+from app.access.scopes import visible_plans
 
-__all__ = ["Actor"]
+__all__ = [
+    "ActingBasis",
+    "Actor",
+    "ItemFacts",
+    "Permission",
+    "Purpose",
+    "Role",
+    "capabilities",
+    "capabilities_many",
+    "powers_given_or_held",
+    "require",
+    "require_for_person",
+    "require_granter",
+    "require_in_municipality",
+    "require_party",
+    "require_verifier",
+    "require_verifying_unit",
+    "roles_on",
+    "visible_plans",
+]

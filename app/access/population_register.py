@@ -22,6 +22,10 @@ class PopulationRegister(Protocol):
         """The people this person has parental responsibility for, of any age."""
         ...
 
+    async def guardians_of(self, session: AsyncSession, child: Person) -> Sequence[Person]:
+        """Whoever has parental responsibility for this person."""
+        ...
+
 
 class DevelopmentPopulationRegister:
     async def children_of(self, session: AsyncSession, guardian: Person) -> Sequence[Person]:
@@ -33,9 +37,21 @@ class DevelopmentPopulationRegister:
         )
         return result.all()
 
+    async def guardians_of(self, session: AsyncSession, child: Person) -> Sequence[Person]:
+        result = await session.scalars(
+            select(Person)
+            .join(RegisteredGuardianship, RegisteredGuardianship.guardian_id == Person.id)
+            .where(RegisteredGuardianship.child_id == child.id)
+            .order_by(Person.given_name)
+        )
+        return result.all()
+
 
 class UnconfiguredPopulationRegister:
     """Production without a Folkeregisteret adapter: no guardianships are known."""
 
     async def children_of(self, session: AsyncSession, guardian: Person) -> Sequence[Person]:
+        return []
+
+    async def guardians_of(self, session: AsyncSession, child: Person) -> Sequence[Person]:
         return []

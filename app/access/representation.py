@@ -6,27 +6,25 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.access.actors import Actor
+from app.access.actors import ActingBasis, Actor
 from app.access.population_register import PopulationRegister
+from app.access.rules import ADULT_AGE, GRANTER_MIN_AGE, GUARDIAN_UNTIL_AGE
 from app.clock import Clock, today_in_oslo
 from app.models import Person, PowerOfAttorney
 from app.people.identity_numbers import age_or_zero
-
-GUARDIAN_UNTIL_AGE = 16  # R-AGE-4: from 16 the young person is in charge
-ADULT_AGE = 18
-GRANTER_MIN_AGE = 16
 
 
 @dataclass(frozen=True)
 class Represented:
     person: Person
     age: int
-    because: str  # "parental_responsibility" or "power_of_attorney"
+    because: ActingBasis
+    power_of_attorney_id: uuid.UUID | None = None
 
 
 async def people_actor_may_act_for(
@@ -44,11 +42,11 @@ async def people_actor_may_act_for(
     for child in await register.children_of(session, me):
         age = age_or_zero(child.birth_date, today)
         if age < GUARDIAN_UNTIL_AGE and not child.confidential_address:
-            chosen.append(Represented(child, age, "parental_responsibility"))
+            chosen.append(Represented(child, age, ActingBasis.PARENTAL_RESPONSIBILITY))
     if age_or_zero(me.birth_date, today) >= ADULT_AGE:
         now = clock.now()
-        granters = await session.scalars(
-            select(Person)
+        granted = await session.execute(
+            select(Person, PowerOfAttorney.id)
             .join(PowerOfAttorney, PowerOfAttorney.granter_id == Person.id)
             .where(
                 PowerOfAttorney.holder_id == me.id,
@@ -60,11 +58,40 @@ async def people_actor_may_act_for(
             )
             .order_by(Person.given_name)
         )
-        for granter in granters.unique():
+        for granter, power_id in granted.all():
             age = age_or_zero(granter.birth_date, today)
             if age >= GRANTER_MIN_AGE and not granter.confidential_address:
-                chosen.append(Represented(granter, age, "power_of_attorney"))
+                chosen.append(Represented(granter, age, ActingBasis.POWER_OF_ATTORNEY, power_id))
     return chosen
+
+
+async def confirm_context(
+    session: AsyncSession, actor: Actor, *, register: PopulationRegister, clock: Clock
+) -> Actor:
+    """The actor with their chosen context checked again, for this request.
+
+    A context chosen before a child's 16th birthday, or before a fullmakt ended, is dropped
+    here (R-AGE-4, R-REP-1): the returned actor acts as themself and names whom they no
+    longer act for. Callers clear the context on the stored session.
+    """
+    if actor.acting_for_person_id is None:
+        return actor
+    options = await people_actor_may_act_for(session, actor, register=register, clock=clock)
+    for option in options:
+        if option.person.id == actor.acting_for_person_id:
+            return replace(
+                actor,
+                acting_basis=option.because,
+                power_of_attorney_id=option.power_of_attorney_id,
+            )
+    return replace(
+        actor,
+        acting_for_person_id=None,
+        acting_for_name=None,
+        acting_basis=None,
+        power_of_attorney_id=None,
+        context_ended_for=actor.acting_for_name or "",
+    )
 
 
 async def may_act_for(

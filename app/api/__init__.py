@@ -1,12 +1,27 @@
 """The JSON API, /api/v1: thin adapters over the domain services."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
-from app.api import me, meta, municipalities
+from app.api import (
+    access_log,
+    consents,
+    me,
+    meta,
+    municipalities,
+    plans,
+    powers_of_attorney,
+    shielding,
+)
+from app.api.origin import verify_same_origin
 
 API_PREFIX = "/api/v1"
 
-router = APIRouter(prefix=API_PREFIX)
+router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(verify_same_origin)])
 router.include_router(meta.router)
 router.include_router(municipalities.router)
 router.include_router(me.router)
+router.include_router(plans.router)
+router.include_router(consents.router)
+router.include_router(shielding.router)
+router.include_router(powers_of_attorney.router)
+router.include_router(access_log.router)

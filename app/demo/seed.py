@@ -16,12 +16,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.clock import Clock, today_in_oslo
 from app.employees import service as employees
 from app.models import (
+    ConsentMethod,
     Employee,
+    Grant,
+    GrantMode,
     Municipality,
+    Participant,
+    ParticipantKind,
     Person,
+    Plan,
+    PlanPart,
     PowerOfAttorney,
     RegisteredGuardianship,
+    Unit,
     UnitKind,
+    YouthAccess,
 )
 from app.municipalities import service as municipalities
 from app.people import service as people
@@ -97,6 +106,57 @@ FAMILIES = [
 ]
 # (granter, holder): Per gave his daughter Liv a power of attorney, verified by the KE.
 POWERS_OF_ATTORNEY = [("Per Mikkelsen", "Liv Mikkelsen")]
+
+
+@dataclass(frozen=True)
+class DemoGrant:
+    owner: str
+    employee_email: str
+    unit: str
+    parts: tuple[tuple[PlanPart, GrantMode], ...]
+    # Who consented: the owner, or a guardian while the owner was younger.
+    granted_by: str
+    days_ago: int
+
+
+# The services in each responsibility group, and what the owner (or guardian) consented to.
+GROUPS = [
+    DemoGrant(
+        "Per Mikkelsen",
+        "ola.hansen@fjordvik.example",
+        "Fysioterapitjenesten",
+        ((PlanPart.GOALS_ACTIONS, GrantMode.WRITE), (PlanPart.MEETINGS, GrantMode.READ)),
+        "Per Mikkelsen",
+        60,
+    ),
+    DemoGrant(
+        "Jonas Vik",
+        "sara.lie@fjordvik.example",
+        "Fjordvik skole",
+        ((PlanPart.GOALS_ACTIONS, GrantMode.WRITE), (PlanPart.MESSAGES, GrantMode.WRITE)),
+        "Mari Vik",
+        50,
+    ),
+    DemoGrant(
+        "Emma Solberg",
+        "marte.dahl@fjordvik.example",
+        "Helsestasjonen",
+        ((PlanPart.GOALS_ACTIONS, GrantMode.READ), (PlanPart.MEETINGS, GrantMode.READ)),
+        "Hanne Solberg",
+        80,
+    ),
+    # Given by Tor before Nora turned 16: she is asked to confirm it (R-AGE-4).
+    DemoGrant(
+        "Nora Aasen",
+        "ahmed.khan@fjordvik.example",
+        "NAV Fjordvik",
+        ((PlanPart.GOALS_ACTIONS, GrantMode.WRITE),),
+        "Tor Aasen",
+        70,
+    ),
+]
+# Jonas (14) may log in and read his plan: his mother consented (R-AGE-3).
+YOUTH_ACCESS = [("Jonas Vik", "Mari Vik")]
 
 
 @dataclass(frozen=True)
@@ -253,6 +313,96 @@ async def _ensure_relations(
                     verified_at=now,
                     verified_by_id=verifier.id,
                     created_at=now,
+                )
+            )
+    await session.flush()
+    await _ensure_groups(session, municipality, people_by_name, clock)
+
+
+async def _ensure_groups(
+    session: AsyncSession,
+    municipality: Municipality,
+    people_by_name: dict[str, Person],
+    clock: Clock,
+) -> None:
+    """Services in the demo plans, with consents dated in the past. Written directly: these
+    consents were given before the demo began, which no service can (or should) do."""
+    plans_by_owner = {
+        plan.owner_id: plan
+        for plan in await session.scalars(
+            select(Plan).where(Plan.municipality_id == municipality.id)
+        )
+    }
+    staff = {
+        employee.email: employee
+        for employee in await session.scalars(
+            select(Employee).where(Employee.municipality_id == municipality.id)
+        )
+    }
+    units = {
+        unit.name: unit
+        for unit in await session.scalars(
+            select(Unit).where(Unit.municipality_id == municipality.id)
+        )
+    }
+    today = today_in_oslo(clock)
+    for group in GROUPS:
+        owner = people_by_name.get(group.owner)
+        granter = people_by_name.get(group.granted_by)
+        employee = staff.get(group.employee_email)
+        unit = units.get(group.unit)
+        if owner is None or granter is None or employee is None or unit is None:
+            continue
+        plan = plans_by_owner.get(owner.id)
+        known = (
+            await session.scalar(
+                select(Participant.id).where(
+                    Participant.plan_id == plan.id, Participant.employee_id == employee.id
+                )
+            )
+            if plan
+            else None
+        )
+        if plan is None or known is not None:
+            continue
+        when = clock.now() - timedelta(days=group.days_ago)
+        participant = Participant(
+            plan_id=plan.id,
+            kind=ParticipantKind.EMPLOYEE,
+            employee_id=employee.id,
+            unit_id=unit.id,
+            added_by_person_id=granter.id,
+            added_at=when,
+        )
+        session.add(participant)
+        await session.flush()
+        for part, mode in group.parts:
+            session.add(
+                Grant(
+                    plan_id=plan.id,
+                    participant_id=participant.id,
+                    part=part,
+                    mode=mode,
+                    valid_from=today - timedelta(days=group.days_ago),
+                    method=ConsentMethod.ELECTRONIC,
+                    granted_by_person_id=granter.id,
+                    granted_for_person_id=owner.id,
+                    confirmed_by_owner_at=when if granter.id == owner.id else None,
+                    created_at=when,
+                )
+            )
+    for child_name, guardian_name in YOUTH_ACCESS:
+        child, guardian = people_by_name.get(child_name), people_by_name.get(guardian_name)
+        plan = plans_by_owner.get(child.id) if child else None
+        if plan is None or guardian is None:
+            continue
+        given = await session.scalar(select(YouthAccess.id).where(YouthAccess.plan_id == plan.id))
+        if given is None:
+            session.add(
+                YouthAccess(
+                    plan_id=plan.id,
+                    granted_by_person_id=guardian.id,
+                    created_at=clock.now() - timedelta(days=20),
                 )
             )
     await session.flush()

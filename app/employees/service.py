@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -54,3 +57,17 @@ async def ensure_membership(
         session.add(membership)
         await session.flush()
     return membership
+
+
+async def staff_by_unit(
+    session: AsyncSession, municipality_id: uuid.UUID
+) -> Sequence[tuple[Employee, Unit]]:
+    """Every employee of the municipality with each unit they work in, for choosing a service."""
+    rows = await session.execute(
+        select(Employee, Unit)
+        .join(UnitMembership, UnitMembership.employee_id == Employee.id)
+        .join(Unit, Unit.id == UnitMembership.unit_id)
+        .where(Employee.municipality_id == municipality_id, Unit.municipality_id == municipality_id)
+        .order_by(Unit.name, Employee.name)
+    )
+    return [(employee, unit) for employee, unit in rows]

@@ -17,17 +17,29 @@ TooLargeResponder = Callable[[Request], Awaitable[Response]]
 
 
 class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, *, max_bytes: int, on_too_large: TooLargeResponder) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_bytes: int,
+        max_upload_bytes: int,
+        on_too_large: TooLargeResponder,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        # File uploads (signed PDFs) are multipart and may be larger than any other body.
+        self.max_upload_bytes = max_upload_bytes
         self.on_too_large = on_too_large
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
-        declared = dict(scope["headers"]).get(b"content-length", b"")
-        if declared.isdigit() and int(declared) > self.max_bytes:
+        headers = dict(scope["headers"])
+        is_upload = headers.get(b"content-type", b"").startswith(b"multipart/form-data")
+        limit = self.max_upload_bytes if is_upload else self.max_bytes
+        declared = headers.get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > limit:
             await self._refuse(scope, send)
             return
         chunks: list[bytes] = []
@@ -38,7 +50,7 @@ class BodyLimitMiddleware:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_bytes:
+            if size > limit:
                 await self._refuse(scope, send)
                 return
             chunks.append(chunk)

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, LargeBinary, String
+from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, IdMixin, str_enum
@@ -63,10 +63,17 @@ class UserSession(IdMixin, Base):
 class AuditEvent(IdMixin, Base):
     """Append-only record of who did what, on whose behalf, and how it ended (R-LOG-1).
 
-    The access issue adds the hash chain and the owner's view; sign-in writes logins here.
+    Rows form one hash chain per municipality ("national" when there is none): each row's
+    `row_hash` covers the previous row's hash and every content column, so changing or
+    deleting a row breaks the chain from there on (R-LOG-2, app/access/audit_verify.py).
     """
 
     __tablename__ = "audit_event"
+    __table_args__ = (
+        UniqueConstraint("chain", "seq"),
+        # The owner's access log pages through one plan's events (R-LOG-3).
+        Index("ix_audit_event_plan_time", "plan_id", "occurred_at", "id"),
+    )
 
     occurred_at: Mapped[datetime] = mapped_column(index=True)
     municipality_id: Mapped[uuid.UUID | None] = mapped_column(
@@ -81,7 +88,31 @@ class AuditEvent(IdMixin, Base):
     on_behalf_of_person_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("person.id", ondelete="RESTRICT")
     )
+    plan_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("plan.id", ondelete="RESTRICT"))
+    item_type: Mapped[str | None] = mapped_column(String(30))
+    item_id: Mapped[uuid.UUID | None]
+    # The role under which access was decided: owner, guardian, coordinator, provider, ke.
+    actor_role: Mapped[str | None] = mapped_column(String(30))
+    actor_unit_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("unit.id", ondelete="RESTRICT")
+    )
     action: Mapped[str] = mapped_column(String(60))
     outcome: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(String(60))
     correlation_id: Mapped[str | None] = mapped_column(String(32))
+    # The hash chain (R-LOG-2): str(municipality_id) or "national".
+    chain: Mapped[str] = mapped_column(String(40))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    prev_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    row_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
+class AuditChainHead(Base):
+    """The last sequence number and hash of each audit chain; locked while a chain grows."""
+
+    __tablename__ = "audit_chain_head"
+
+    chain: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_seq: Mapped[int] = mapped_column(BigInteger)
+    last_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    updated_at: Mapped[datetime]

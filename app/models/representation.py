@@ -44,13 +44,27 @@ class PowerOfAttorney(IdMixin, Base):
     holder_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("person.id", ondelete="RESTRICT"), index=True
     )
-    # Which parts of the plan and whether to read or act; the access issue gives it structure.
+    # Which parts of the plan it covers: "all", or PlanPart values separated by commas.
     scope: Mapped[str] = mapped_column(String(200), default="all")
+    # False: the holder may only read; True: the holder may also act (write, propose, apply).
+    acts: Mapped[bool] = mapped_column(default=True)
+    # Whether the holder may give, narrow or withdraw grants (access.md: "if the fullmakt says so").
+    manages_consent: Mapped[bool] = mapped_column(default=False)
+    document_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("document.id", ondelete="RESTRICT")
+    )
+    registered_by_person_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("person.id", ondelete="RESTRICT")
+    )
     valid_from: Mapped[date]
     valid_until: Mapped[date | None]
     verified_at: Mapped[datetime | None]
     verified_by_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("employee.id", ondelete="RESTRICT")
     )
+    rejected_at: Mapped[datetime | None]  # the KE found the document wanting
     ended_at: Mapped[datetime | None]
+    ended_by_person_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("person.id", ondelete="RESTRICT")
+    )
     created_at: Mapped[datetime]

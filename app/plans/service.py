@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import access
+from app.access import Actor, Permission, audit
 from app.clock import Clock
+from app.consents import service as consents
 from app.errors import Conflict
 from app.i18n import gettext_noop
 from app.models import Employee, Municipality, Person, Plan, PlanStatus
@@ -50,3 +54,37 @@ async def start_plan(
     session.add(plan)
     await session.flush()
     return plan
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    plan: Plan
+    owner_name: str
+    can_see_group: bool = False
+    can_read_access_log: bool = False
+
+
+async def visible_plans(session: AsyncSession, actor: Actor, *, clock: Clock) -> list[PlanSummary]:
+    """The plans the actor may know exist, with their owners' names; the read is logged per
+    plan (R-LOG-1: reads of lists log the plan ids read)."""
+    rows = (
+        await session.execute(
+            select(Plan, Person)
+            .join(Person, Person.id == Plan.owner_id)
+            .where(await access.visible_plans(session, actor, clock=clock))
+            .order_by(Person.given_name, Person.family_name, Plan.id)
+        )
+    ).all()
+    for plan, _owner in rows:
+        await audit.record_done(session, actor, plan, "plan.listed", clock=clock)
+    can = await access.capabilities_many(session, actor, [plan for plan, _ in rows], clock=clock)
+    group = consents.group_permission(actor).value
+    return [
+        PlanSummary(
+            plan,
+            owner.display_name,
+            can_see_group=can[plan.id][group],
+            can_read_access_log=can[plan.id][Permission.READ_ACCESS_LOG.value],
+        )
+        for plan, owner in rows
+    ]

@@ -200,3 +200,20 @@ async def choose_context(
         on_behalf_of_person_id=person_id,
     )
     return None
+
+
+async def clear_context(session: AsyncSession, actor: Actor, *, clock: Clock) -> None:
+    """The chosen context no longer holds (a 16th birthday, an ended fullmakt): act as oneself."""
+    await session.execute(
+        update(UserSession)
+        .where(UserSession.id == actor.session_id)
+        .values(acting_for_person_id=None)
+    )
+    await audit.record(
+        session,
+        action="context.ended",
+        outcome="allowed",
+        reason="no_longer_representative",
+        clock=clock,
+        actor_person_id=actor.person_id,
+    )

@@ -3,7 +3,17 @@
 from fastapi import APIRouter, Depends
 
 from app.api.deps import OptionalActor
-from app.web import acting_for, auth, language, pages
+from app.web import (
+    access_log,
+    acting_for,
+    auth,
+    consents,
+    invitations,
+    language,
+    pages,
+    plans,
+    powers_of_attorney,
+)
 from app.web.csrf import verify_csrf
 
 
@@ -19,3 +29,8 @@ router.include_router(pages.router)
 router.include_router(language.router)
 router.include_router(auth.router)
 router.include_router(acting_for.router)
+router.include_router(plans.router)
+router.include_router(consents.router)
+router.include_router(invitations.router)
+router.include_router(access_log.router)
+router.include_router(powers_of_attorney.router)

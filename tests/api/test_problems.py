@@ -92,6 +92,18 @@ async def test_an_oversized_body_is_a_413_problem(
     assert body["type"] == "urn:samplan:problem:too_large"
 
 
+async def test_an_upload_may_be_larger_than_a_form_but_not_unbounded(
+    echo_app: FastAPI, client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    settings = app.state.settings
+    pdf = b"%PDF-1.7\n" + b"x" * (settings.max_body_bytes + 10) + b"\n%%EOF\n"
+    allowed = await client.post("/api/v1/echo", files={"file": ("a.pdf", pdf, "application/pdf")})
+    assert allowed.status_code != 413  # past the body limit, to the route (which wants JSON)
+    huge = b"x" * (settings.max_upload_bytes + 10)
+    refused = await client.post("/api/v1/echo", files={"file": ("a.pdf", huge, "application/pdf")})
+    _assert_problem(refused, 413)
+
+
 async def test_a_streamed_oversized_body_without_length_is_a_413_problem(
     echo_app: FastAPI, client: httpx.AsyncClient, app: FastAPI
 ) -> None:

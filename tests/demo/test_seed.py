@@ -1,24 +1,30 @@
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.access import Actor
 from app.clock import today_in_oslo
 from app.demo.seed import CITIZENS, birth_date_for, seed_demo
 from app.models import (
     Employee,
+    Grant,
     Municipality,
+    Participant,
     Person,
     Plan,
     PowerOfAttorney,
+    Realm,
     RegisteredGuardianship,
     Unit,
     UnitMembership,
 )
 from app.people.identity_numbers import age_on
 from app.people.pid_vault import PidVault
+from app.young_people import service as young_people
 from tests.support.clock import FrozenClock
 
 VAULT = PidVault(b"demo-seed-test-key")
@@ -35,6 +41,8 @@ async def _counts(session: AsyncSession) -> dict[str, int]:
         Plan,
         RegisteredGuardianship,
         PowerOfAttorney,
+        Participant,
+        Grant,
     ):
         counts[model.__name__] = await session.scalar(select(func.count()).select_from(model)) or 0
     return counts
@@ -92,3 +100,19 @@ async def test_seeding_keeps_everything_in_one_municipality(
     coordinators = {plan.coordinator_id for plan in plans}
     assert {plan.municipality_id for plan in plans} == {result.municipality.id}
     assert len(coordinators) == 1 and None not in coordinators
+
+
+async def test_the_demo_groups_show_every_kind_of_consent(
+    session: AsyncSession, clock: FrozenClock
+) -> None:
+    await seed_demo(session, vault=VAULT, clock=clock)
+    counts = await _counts(session)
+    assert counts["Participant"] == 4 and counts["Grant"] == 7
+    nora = await session.scalar(select(Person).where(Person.given_name == "Nora"))
+    assert nora is not None
+    actor = Actor(
+        realm=Realm.CITIZEN, session_id=uuid.uuid4(), display_name="Nora", person_id=nora.id
+    )
+    plan, pending = await young_people.grants_to_confirm(session, actor, clock=clock)
+    # R-AGE-4: Tor gave NAV access before Nora turned 16; she is asked to confirm it.
+    assert plan is not None and len(pending) == 1
