@@ -13,6 +13,7 @@ from app.access.actors import ActingBasis, Actor
 from app.access.decisions import (
     capabilities,
     capabilities_many,
+    municipality_capabilities,
     require,
     require_for_person,
     require_in_municipality,
@@ -38,6 +39,7 @@ __all__ = [
     "Role",
     "capabilities",
     "capabilities_many",
+    "municipality_capabilities",
     "powers_given_or_held",
     "require",
     "require_for_person",

@@ -116,6 +116,24 @@ async def roles_on(session: AsyncSession, actor: Actor, plan: Plan, *, clock: Cl
     return await plan_facts(session, actor, plan, clock=clock)
 
 
+MUNICIPALITY_PERMISSIONS = (
+    Permission.DECIDE_CASE,
+    Permission.KEEP_REGISTERS,
+    Permission.VERIFY_POWER_OF_ATTORNEY,
+)
+
+
+async def municipality_capabilities(session: AsyncSession, actor: Actor) -> dict[str, bool]:
+    """Flags for pages (`desk.verify_power_of_attorney`): the coordinating unit's work in the
+    actor's own municipality. Not audited; the work itself asks require_in_municipality()."""
+    in_ke = await _works_in_coordinating_unit(session, actor, actor.municipality_id)
+    role = Role.KE_STAFF if in_ke else None
+    return {
+        permission.value: role is not None and role in TABLE[permission]
+        for permission in MUNICIPALITY_PERMISSIONS
+    }
+
+
 async def require_in_municipality(
     session: AsyncSession,
     actor: Actor,

@@ -1,4 +1,4 @@
-"""What each kind of participant may do: the table of ../shared/spec/access.md, as data.
+"""What each kind of participant may do: the table of docs/spec/access.md, as data.
 
 Each permission maps roles to a rule; a role that is not listed is denied. The rules are
 evaluated by the pure functions in app/access/rules.py. Keep this file and access.md in step:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
+from app import access
 from app.api.deps import ClockDep, CurrentActor, DbSession
 from app.plans import service as plans
 from app.web.deps import RendererDep
@@ -26,4 +27,5 @@ async def my_plans(
     if plan is not None and pending:
         return RedirectResponse(request.url_for("welcome_in_charge"), status_code=303)
     found = await plans.visible_plans(session, actor, clock=clock)
-    return renderer.render(request, "plans/list.html", {"plans": found})
+    desk = await access.municipality_capabilities(session, actor)
+    return renderer.render(request, "plans/list.html", {"plans": found, "desk": desk})

@@ -44,8 +44,19 @@ from tests.access.access_fixtures import (
 from tests.support.clock import FrozenClock
 
 P = access.Permission
-# The specification lives beside the project, in ../shared/spec.
-ACCESS_MD = Path(__file__).resolve().parents[3] / "shared" / "spec" / "access.md"
+# The project keeps its own copy of the specification's table (docs/spec/access.md), so a fresh
+# clone tests against it; where the shared specification sits beside the project, the copy must
+# match it (test_the_copy_of_access_md_is_the_specification).
+ROOT = Path(__file__).resolve().parents[2]
+ACCESS_MD = ROOT / "docs" / "spec" / "access.md"
+SHARED_ACCESS_MD = ROOT.parent / "shared" / "spec" / "access.md"
+
+
+def test_the_copy_of_access_md_is_the_specification() -> None:
+    copy = ACCESS_MD.read_text()
+    assert read_table(copy)[1], "docs/spec/access.md has no rows"
+    if SHARED_ACCESS_MD.exists():  # beside the project in the team's checkout
+        assert copy == SHARED_ACCESS_MD.read_text(), "copy ../shared/spec/access.md to docs/spec/"
 
 
 # --- reading access.md ---------------------------------------------------------------------------

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, time
 
 import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.clock import OSLO
 from app.people.identity_numbers import make_synthetic_identity_number
 from app.settings import Settings
 from tests.consents.world import World, log_in, make_world
@@ -196,3 +198,38 @@ async def test_withdrawing_twice_says_so_at_the_top_of_the_page(
     again = await client.post(url, data={"csrf_token": token})
     assert again.status_code == 409
     assert 'role="alert"' in again.text and "allerede avsluttet" in again.text
+
+
+async def test_coordinating_unit_staff_find_the_powers_of_attorney_to_verify(
+    client: httpx.AsyncClient,
+    session: AsyncSession,
+    settings: Settings,
+    clock: FrozenClock,
+    world: World,
+) -> None:
+    await log_in(client, session, settings, clock, staff=world.ke)
+    assert "/municipality/powers-of-attorney" in (await client.get("/plans")).text
+    await log_in(client, session, settings, clock, staff=world.nurse)
+    assert "/municipality/powers-of-attorney" not in (await client.get("/plans")).text
+
+
+async def test_r_age_4_the_guardian_is_told_once_that_the_context_ended_at_16(
+    client: httpx.AsyncClient,
+    session: AsyncSession,
+    settings: Settings,
+    clock: FrozenClock,
+    world: World,
+) -> None:
+    await log_in(client, session, settings, clock, person=world.parent, acting_for=world.child)
+    assert (await client.get(f"/plans/{world.child_plan.id}/access")).status_code == 200
+    sixteenth = world.child.birth_date.replace(year=world.child.birth_date.year + 16)
+    # Midnight in Oslo on the birthday, and a fresh login (sessions last 12 hours at most).
+    clock.set(datetime.combine(sixteenth, time(0, 5), tzinfo=OSLO))
+    await log_in(client, session, settings, clock, person=world.parent, acting_for=world.child)
+    first = await client.get("/plans")
+    assert "no longer act for" in first.text or "handler ikke lenger" in first.text
+    assert f"/plans/{world.child_plan.id}/access" not in first.text
+    again = await client.get("/plans")
+    assert "handler ikke lenger" not in again.text  # told once; the context is gone
+    refused = await client.get(f"/plans/{world.child_plan.id}/access")
+    assert refused.status_code == 404
