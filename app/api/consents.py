@@ -289,6 +289,7 @@ async def revoke_invitation(
     actor: CurrentActor,
     clock: ClockDep,
 ) -> None:
+    """Withdraw an invitation link that has not been used; it stops working at once."""
     await invitations.revoke_invitation(session, actor, plan_id, invitation_id, clock=clock)
 
 

@@ -55,5 +55,6 @@ async def unshield(
     actor: CurrentActor,
     clock: ClockDep,
 ) -> ShieldedItemOut:
+    """Show the item to guardians again."""
     item = await shielding.unshield(session, actor, plan_id, shield_id, clock=clock)
     return ShieldedItemOut.model_validate(item)
