@@ -32,6 +32,8 @@ class Actor:
     # The name of someone the actor acted for until this request (a 16th birthday, an ended
     # fullmakt), so the page can say why the context changed.
     context_ended_for: str | None = None
+    # The assurance level of the login (ID-porten's acr); consent needs the highest.
+    login_level: str | None = None
 
     @property
     def is_citizen(self) -> bool:

@@ -15,7 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.access import audit
 from app.access.actors import ActingBasis, Actor
 from app.access.facts import plan_facts, plan_facts_many, power_of_attorney_in_force
-from app.access.permissions import TABLE, Permission, Purpose, Role
+from app.access.permissions import (
+    CONSENT_LEVEL,
+    NEEDS_CONSENT_LEVEL,
+    TABLE,
+    Permission,
+    Purpose,
+    Role,
+)
 from app.access.rules import (
     GRANTER_MIN_AGE,
     Decision,
@@ -34,6 +41,20 @@ PLAN_NOT_FOUND = gettext_noop("We could not find that plan.")
 ITEM_NOT_FOUND = gettext_noop("We could not find that.")
 NOT_ALLOWED = gettext_noop("You do not have access to do this.")
 PERSON_NOT_FOUND = gettext_noop("We could not find that person.")
+NEEDS_HIGH_LEVEL = gettext_noop(
+    "To change who may see your plan, log in again with a high security level "
+    "(BankID, Buypass or Commfides)."
+)
+
+
+def _below_consent_level(actor: Actor, permission: Permission) -> bool:
+    """Sessions record the level they were made at; staff logins carry none that matters."""
+    return (
+        permission in NEEDS_CONSENT_LEVEL
+        and actor.is_citizen
+        and actor.login_level is not None
+        and actor.login_level != CONSENT_LEVEL
+    )
 
 
 async def require(
@@ -59,6 +80,8 @@ async def require(
     if item is not None and item.id is not None and Role.GUARDIAN_OF_YOUTH in facts.roles:
         item = await _with_shielding(session, plan.id, item)
     decision = decide(facts, permission, item=item, purpose=purpose)
+    if decision.allowed and _below_consent_level(actor, permission):
+        decision = Decision(False, True, decision.role, "needs_high_level")
     await _record(
         session,
         actor,
@@ -75,6 +98,8 @@ async def require(
         if decision.reason == "shielded":
             raise NotFound(ITEM_NOT_FOUND, code="item_not_found")
         raise NotFound(PLAN_NOT_FOUND, code="plan_not_found")
+    if decision.reason == "needs_high_level":
+        raise Forbidden(NEEDS_HIGH_LEVEL, code="needs_high_level")
     if not decision.allowed:
         raise Forbidden(NOT_ALLOWED, code="not_allowed")
     return plan
@@ -202,11 +227,14 @@ async def require_for_person(
     allowed = rule is not None
     if allowed and role is Role.REPRESENTATIVE and permission is Permission.APPLY:
         allowed = await _fullmakt_lets_act(session, actor, person, clock=clock)
+    reason = None if allowed else "not_permitted"
+    if allowed and _below_consent_level(actor, permission):
+        allowed, reason = False, "needs_high_level"
     await audit.record(
         session,
         action=permission.value,
         outcome="allowed" if allowed else "denied",
-        reason=None if allowed else "not_permitted",
+        reason=reason,
         clock=clock,
         actor_person_id=actor.person_id,
         actor_employee_id=actor.employee_id,
@@ -214,6 +242,8 @@ async def require_for_person(
         actor_role=role.value if role else None,
         keep_on_rollback=not allowed,
     )
+    if reason == "needs_high_level":
+        raise Forbidden(NEEDS_HIGH_LEVEL, code="needs_high_level")
     if not allowed:
         raise Forbidden(NOT_ALLOWED, code="not_allowed")
     return person

@@ -109,6 +109,17 @@ class MeantForOwner:
 
 Rule = Allow | ByGrant | ByScope | ForPurpose | MeantForOwner
 
+# R-CON-4: consent given in the portal is given at ID-porten level high. A citizen logged in at
+# a lower level (an installation may allow that for reading) cannot change consent.
+CONSENT_LEVEL = "idporten-loa-high"
+NEEDS_CONSENT_LEVEL = frozenset(
+    {
+        Permission.MANAGE_GRANTS,
+        Permission.GRANT_YOUTH_ACCESS,
+        Permission.MANAGE_POWERS_OF_ATTORNEY,
+    }
+)
+
 ALLOW = Allow()
 READ = ByGrant(GrantMode.READ)
 WRITE = ByGrant(GrantMode.WRITE)

@@ -110,6 +110,7 @@ async def resolve(
         municipality_id=employee.municipality_id if employee is not None else None,
         acting_for_person_id=user_session.acting_for_person_id,
         acting_for_name=represented.display_name if represented is not None else None,
+        login_level=user_session.acr,
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -9,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.people.identity_numbers import make_synthetic_identity_number
 from app.settings import Settings
-from tests.consents.world import World, log_in, make_world
+from tests.consents.world import World, citizen, log_in, make_world
 from tests.support.clock import FrozenClock
+from tests.support.logins import log_in_as
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -159,3 +162,29 @@ async def test_an_invitation_link_lets_someone_join_once(
     assert accepted.status_code == 201
     again = await client.post("/api/v1/invitations/accept", json={"token": token})
     assert again.status_code == 404
+
+
+async def test_r_con_4_consent_changes_need_a_login_at_level_high(
+    client: httpx.AsyncClient,
+    session: AsyncSession,
+    settings: Settings,
+    clock: FrozenClock,
+    world: World,
+) -> None:
+    substantial = replace(citizen(world.owner), login_level="idporten-loa-substantial")
+    await log_in_as(client, session, settings, clock, substantial)
+    # Reading is fine at a lower level (an installation may allow it) ...
+    assert (await client.get(f"/api/v1/plans/{world.plan.id}/access")).status_code == 200
+    # ... but consent is given at level high only.
+    refused = await client.post(
+        f"/api/v1/plans/{world.plan.id}/invitations",
+        json={"grants": [{"part": "notes", "mode": "read"}]},
+    )
+    assert refused.status_code == 403
+    assert refused.json()["type"] == "urn:samplan:problem:needs_high_level"
+    await log_in(client, session, settings, clock, person=world.owner)
+    allowed = await client.post(
+        f"/api/v1/plans/{world.plan.id}/invitations",
+        json={"grants": [{"part": "notes", "mode": "read"}]},
+    )
+    assert allowed.status_code == 201

@@ -55,7 +55,7 @@ async def log_in_as(
         employee_id=actor.employee_id,
         provider_issuer="https://idp.test",
         provider_sid=None,
-        acr="idporten-loa-high" if actor.is_citizen else None,
+        acr=(actor.login_level or "idporten-loa-high") if actor.is_citizen else None,
         user_agent="pytest",
         settings=settings,
         clock=clock,
