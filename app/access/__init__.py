@@ -17,6 +17,7 @@ from app.access.decisions import (
     require,
     require_for_person,
     require_in_municipality,
+    require_with_capabilities,
     roles_on,
 )
 from app.access.permissions import Permission, Purpose, Role
@@ -45,6 +46,7 @@ __all__ = [
     "require_for_person",
     "require_granter",
     "require_in_municipality",
+    "require_with_capabilities",
     "require_party",
     "require_verifier",
     "require_verifying_unit",

@@ -72,6 +72,32 @@ async def require(
     Raises NotFound when the actor may not know the plan (or a shielded item) exists, and
     Forbidden when they may see it but not do this.
     """
+    plan, _facts = await _require(session, actor, permission, plan_id, clock, item, purpose)
+    return plan
+
+
+async def require_with_capabilities(
+    session: AsyncSession,
+    actor: Actor,
+    permission: Permission,
+    plan_id: uuid.UUID,
+    *,
+    clock: Clock,
+) -> tuple[Plan, dict[str, bool]]:
+    """require(), plus the page's `can.*` flags from the same facts (no second load)."""
+    plan, facts = await _require(session, actor, permission, plan_id, clock, None, None)
+    return plan, _flags(facts)
+
+
+async def _require(
+    session: AsyncSession,
+    actor: Actor,
+    permission: Permission,
+    plan_id: uuid.UUID,
+    clock: Clock,
+    item: ItemFacts | None,
+    purpose: Purpose | None,
+) -> tuple[Plan, PlanFacts]:
     plan = await session.get(Plan, plan_id)
     if plan is None:
         await _record(session, actor, permission, None, None, item, clock, "not_found", "no_plan")
@@ -102,7 +128,15 @@ async def require(
         raise Forbidden(NEEDS_HIGH_LEVEL, code="needs_high_level")
     if not decision.allowed:
         raise Forbidden(NOT_ALLOWED, code="not_allowed")
-    return plan
+    return plan, facts
+
+
+def _flags(facts: PlanFacts) -> dict[str, bool]:
+    return {
+        permission.value: decide(facts, permission).allowed
+        for permission in Permission
+        if permission in TABLE
+    }
 
 
 async def capabilities(
@@ -113,12 +147,7 @@ async def capabilities(
     Not audited one by one: the read that shows the page is. Item-level rules (own unit,
     thread membership) answer False here; the service asks again for the item.
     """
-    facts = await plan_facts(session, actor, plan, clock=clock)
-    return {
-        permission.value: decide(facts, permission).allowed
-        for permission in Permission
-        if permission in TABLE
-    }
+    return _flags(await plan_facts(session, actor, plan, clock=clock))
 
 
 async def capabilities_many(
@@ -126,14 +155,7 @@ async def capabilities_many(
 ) -> dict[uuid.UUID, dict[str, bool]]:
     """capabilities() for a list of plans, in the same few queries as for one."""
     facts = await plan_facts_many(session, actor, plans, clock=clock)
-    return {
-        plan_id: {
-            permission.value: decide(plan, permission).allowed
-            for permission in Permission
-            if permission in TABLE
-        }
-        for plan_id, plan in facts.items()
-    }
+    return {plan_id: _flags(plan_facts_of) for plan_id, plan_facts_of in facts.items()}
 
 
 async def roles_on(session: AsyncSession, actor: Actor, plan: Plan, *, clock: Clock) -> PlanFacts:

@@ -26,12 +26,14 @@ from app.consents.schemas import (
     PersonOut,
 )
 from app.invitations import service as invitations
-from app.models import ConsentMethod, GrantMode, PlanPart
+from app.models import GrantMode, PlanPart
 from app.paper_consents import service as paper_consents
+from app.responsibility_group import service as group
+from app.responsibility_group.service import GrantView
 from app.young_people import service as young_people
 
 if TYPE_CHECKING:  # for annotations only: adapters never query plan data (test_single_door)
-    from app.models import Grant, Invitation, Participant
+    from app.models import Invitation, Participant
 
 router = APIRouter(tags=["consent"])
 PLAN = "/plans/{plan_id}"
@@ -49,7 +51,8 @@ class Confirmed(BaseModel):
     confirmed: int
 
 
-def grant_out(grant: Grant, today: date, *, needs_owner_confirmation: bool = False) -> GrantOut:
+def grant_out(view: GrantView) -> GrantOut:
+    grant = view.grant
     return GrantOut(
         id=grant.id,
         part=grant.part,
@@ -57,9 +60,9 @@ def grant_out(grant: Grant, today: date, *, needs_owner_confirmation: bool = Fal
         valid_from=grant.valid_from,
         valid_until=grant.valid_until,
         method=grant.method,
-        in_force=consents.is_in_force(grant, today),
-        awaiting_verification=grant.method is ConsentMethod.PAPER and grant.verified_at is None,
-        needs_owner_confirmation=needs_owner_confirmation,
+        in_force=view.in_force,
+        awaiting_verification=view.awaiting_verification,
+        needs_owner_confirmation=view.needs_owner_confirmation,
         ended_at=grant.ended_at,
     )
 
@@ -84,8 +87,7 @@ async def who_can_see(
     clock: ClockDep,
 ) -> AccessOverviewOut:
     """Everyone who can see the plan, and what each may see and do."""
-    found = await consents.overview(session, actor, plan_id, register=register, clock=clock)
-    today = today_in_oslo(clock)
+    found = await group.overview(session, actor, plan_id, register=register, clock=clock)
     return AccessOverviewOut(
         plan_id=found.plan.id,
         owner=PersonOut(id=found.owner.id, name=found.owner.display_name),
@@ -100,10 +102,7 @@ async def who_can_see(
                 name=view.name,
                 unit=view.unit,
                 relation=view.participant.relation,
-                grants=[
-                    grant_out(g.grant, today, needs_owner_confirmation=g.needs_owner_confirmation)
-                    for g in view.grants
-                ],
+                grants=[grant_out(g) for g in view.grants],
             )
             for view in found.participants
         ],
@@ -121,7 +120,7 @@ async def give_grant(
     grant = await consents.give_grant(
         session, actor, plan_id, data.participant_id, spec, clock=clock
     )
-    return grant_out(grant, today_in_oslo(clock))
+    return grant_out(group.view_of(grant, today_in_oslo(clock)))
 
 
 @router.patch(PLAN + "/grants/{grant_id}", response_model=GrantOut)
@@ -137,7 +136,7 @@ async def change_grant(
     grant = await consents.change_grant(
         session, actor, plan_id, grant_id, mode=data.mode, valid_until=data.valid_until, clock=clock
     )
-    return grant_out(grant, today_in_oslo(clock))
+    return grant_out(group.view_of(grant, today_in_oslo(clock)))
 
 
 @router.post(PLAN + "/grants/{grant_id}/withdraw", response_model=GrantOut)
@@ -150,7 +149,7 @@ async def withdraw_grant(
 ) -> GrantOut:
     """Withdraw a grant: the participant's next request is refused (R-CON-3)."""
     grant = await consents.end_grant(session, actor, plan_id, grant_id, clock=clock)
-    return grant_out(grant, today_in_oslo(clock))
+    return grant_out(group.view_of(grant, today_in_oslo(clock)))
 
 
 @router.post(PLAN + "/grants/{grant_id}/verify", response_model=GrantOut)
@@ -165,7 +164,7 @@ async def verify_paper_consent(
     grant = await paper_consents.verify_paper_consent(
         session, actor, plan_id, grant_id, clock=clock
     )
-    return grant_out(grant, today_in_oslo(clock))
+    return grant_out(group.view_of(grant, today_in_oslo(clock)))
 
 
 @router.post(PLAN + "/grants/confirm", response_model=Confirmed)
@@ -214,7 +213,7 @@ async def record_paper_consent(
         clock=clock,
     )
     today = today_in_oslo(clock)
-    return [grant_out(grant, today) for grant in grants]
+    return [grant_out(group.view_of(grant, today)) for grant in grants]
 
 
 @router.post(PLAN + "/participants", response_model=ParticipantOut, status_code=201)

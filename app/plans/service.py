@@ -11,10 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app import access
 from app.access import Actor, Permission, audit
 from app.clock import Clock
-from app.consents import service as consents
 from app.errors import Conflict
 from app.i18n import gettext_noop
 from app.models import Employee, Municipality, Person, Plan, PlanStatus
+from app.responsibility_group import service as group
 
 PLAN_EXISTS = gettext_noop("This person already has a plan in this municipality.")
 COORDINATOR_ELSEWHERE = gettext_noop("The coordinator works in another municipality.")
@@ -78,12 +78,12 @@ async def visible_plans(session: AsyncSession, actor: Actor, *, clock: Clock) ->
     for plan, _owner in rows:
         await audit.record_done(session, actor, plan, "plan.listed", clock=clock)
     can = await access.capabilities_many(session, actor, [plan for plan, _ in rows], clock=clock)
-    group = consents.group_permission(actor).value
+    see_group = group.group_permission(actor).value
     return [
         PlanSummary(
             plan,
             owner.display_name,
-            can_see_group=can[plan.id][group],
+            can_see_group=can[plan.id][see_group],
             can_read_access_log=can[plan.id][Permission.READ_ACCESS_LOG.value],
         )
         for plan, owner in rows

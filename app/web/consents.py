@@ -23,6 +23,7 @@ from app.i18n import gettext_noop
 from app.invitations import service as invitations
 from app.models import GrantMode, ParticipantKind, PlanPart
 from app.paper_consents import service as paper_consents
+from app.responsibility_group import service as group
 from app.web.deps import RendererDep
 from app.web.templating import Renderer
 from app.young_people import service as young_people
@@ -77,7 +78,7 @@ class AccessPage:
     ) -> HTMLResponse:
         if error is not None:
             await self.session.rollback()  # nothing half-done is kept; denials' audit rows are
-        found = await consents.overview(
+        found = await group.overview(
             self.session, self.actor, self.plan_id, register=self.register, clock=self.clock
         )
         context = {

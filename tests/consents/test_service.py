@@ -22,6 +22,7 @@ from app.models import AuditEvent, Grant, GrantMode, PlanPart
 from app.paper_consents import service as paper_consents
 from app.people.identity_numbers import make_synthetic_identity_number
 from app.people.pid_vault import PidVault
+from app.responsibility_group import service as group
 from app.young_people import service as young_people
 from tests.consents.world import World, born, citizen, employee, make_world
 from tests.factories import TEST_DATA_KEY
@@ -345,7 +346,7 @@ async def test_the_overview_names_everyone_with_access(
     session: AsyncSession, world: World, clock: FrozenClock
 ) -> None:
     await _invite_relative(session, world, clock, [READ_GOALS])
-    found = await consents.overview(
+    found = await group.overview(
         session,
         citizen(world.owner),
         world.plan.id,
@@ -355,7 +356,7 @@ async def test_the_overview_names_everyone_with_access(
     assert found.coordinator is not None and found.coordinator.id == world.coordinator.id
     assert [view.name for view in found.participants] == [world.relative.display_name]
     assert found.can["manage_grants"] is True
-    child_view = await consents.overview(
+    child_view = await group.overview(
         session,
         citizen(world.parent, acting_for=world.child),
         world.child_plan.id,
