@@ -7,6 +7,11 @@ COPY app ./app
 RUN python -m venv /opt/samplan && /opt/samplan/bin/pip install --no-cache-dir .
 
 FROM python:3.11-slim
+# Pango and HarfBuzz for WeasyPrint (plan PDFs); DejaVu as the fallback font.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --uid 10001 --home /srv/samplan samplan
 WORKDIR /srv/samplan
 COPY --from=build /opt/samplan /opt/samplan

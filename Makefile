@@ -34,6 +34,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 run: export SAMPLAN_BASE_URL := $(SAMPLAN_BASE_URL)
 run: $(VENV)/.installed-run
+	@bash scripts/install-pdf-deps.sh || true
 	$(BIN)/samplan migrate
 	$(BIN)/samplan seed-demo
 	@echo "Samplan is starting on http://$(HOST):$(PORT) (Ctrl-C stops it)"

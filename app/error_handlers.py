@@ -65,7 +65,9 @@ async def handle_domain_error(request: Request, error: Exception) -> Response:
     headers = None
     if isinstance(error, TooManyRequests):
         headers = {"Retry-After": str(error.retry_after)}
-    return _respond(request, error.status, error.error_code, error.detail, headers=headers)
+    return _respond(
+        request, error.status, error.error_code, error.detail, extra=error.extra(), headers=headers
+    )
 
 
 async def handle_validation_error(request: Request, error: Exception) -> Response:

@@ -5,7 +5,9 @@
     ├── InvalidInput         422  the input breaks a rule (bad identity number, unknown language)
     ├── NotFound             404  does not exist, or the actor may not know that it exists
     ├── Forbidden            403  visible, but the actor may not do this
-    ├── Conflict             409  the state changed (stale version, closed plan)
+    ├── Conflict             409  the state changed (closed plan, stale version on a page)
+    ├── PreconditionFailed   412  If-Match names a version that is no longer current
+    ├── PreconditionRequired 428  a change without If-Match
     ├── TooLarge             413  the request body is over the limit
     └── TooManyRequests      429  slow down; `retry_after` seconds
 
@@ -25,11 +27,17 @@ class DomainError(Exception):
     title: ClassVar[str] = "Bad request"
     code: ClassVar[str] = "bad_request"
 
-    def __init__(self, detail: str, *, code: str | None = None) -> None:
+    def __init__(self, detail: str, *, code: str | None = None, field: str | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
         # A narrower key per instance, e.g. "unknown_language" within InvalidInput.
         self.error_code: str = code or self.code
+        # The form field or JSON member at fault, so the form can mark it.
+        self.field = field
+
+    def extra(self) -> dict[str, object]:
+        """Members added to the problem details (never personal data)."""
+        return {"field": self.field} if self.field else {}
 
 
 class NotAuthenticated(DomainError):
@@ -60,6 +68,32 @@ class Conflict(DomainError):
     status = 409
     title = "Conflict"
     code = "conflict"
+
+
+class StaleVersion(Conflict):
+    """Someone saved the item since this person loaded it (R-SAFE-2)."""
+
+    code = "stale_version"
+
+    def __init__(self, detail: str, *, item_type: str, current_version: int) -> None:
+        super().__init__(detail)
+        self.item_type = item_type
+        self.current_version = current_version
+
+    def extra(self) -> dict[str, object]:
+        return {"current_version": self.current_version}
+
+
+class PreconditionFailed(DomainError):
+    status = 412
+    title = "Precondition failed"
+    code = "precondition_failed"
+
+
+class PreconditionRequired(DomainError):
+    status = 428
+    title = "Precondition required"
+    code = "precondition_required"
 
 
 class TooLarge(DomainError):

@@ -30,6 +30,8 @@ from app.middleware.security_headers import SecurityHeadersMiddleware
 from app.middleware.unexpected_errors import UnexpectedErrorMiddleware
 from app.people.pid_vault import PidVault
 from app.settings import Environment, Settings
+from app.timeline.events import PUBLISHER_KEY as PLAN_EVENTS_KEY
+from app.timeline.events import PlanEvents
 from app.web.templating import Renderer
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -64,8 +66,13 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     app.state.clock = clock
     app.state.engine = engine
     app.state.consent_events = ConsentEvents()
+    app.state.plan_events = PlanEvents()
     app.state.sessionmaker = make_sessionmaker(
-        engine, info={PUBLISHER_KEY: app.state.consent_events}
+        engine,
+        info={
+            PUBLISHER_KEY: app.state.consent_events,
+            PLAN_EVENTS_KEY: app.state.plan_events,
+        },
     )
     app.state.pid_vault = PidVault(settings.resolved_data_key())
     app.state.renderer = Renderer(settings.templates_dir)

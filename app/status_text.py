@@ -11,8 +11,10 @@ STATUS_TITLES = {
     404: gettext_noop("We could not find the page"),
     405: gettext_noop("That cannot be done here"),
     409: gettext_noop("Someone else changed this at the same time"),
+    412: gettext_noop("Someone else changed this at the same time"),
     413: gettext_noop("What you sent was too large"),
     422: gettext_noop("Something needs to be corrected"),
+    428: gettext_noop("Say which version you are changing"),
     429: gettext_noop("Too many attempts"),
     500: gettext_noop("Something went wrong on our side"),
 }

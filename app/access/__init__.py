@@ -3,6 +3,8 @@
     require(session, actor, Permission.X, plan_id, *, clock)   -> Plan, or NotFound / Forbidden
     visible_plans(session, actor, *, clock)                    -> WHERE clause for plan lists
     capabilities(session, actor, plan, *, clock)               -> {"manage_grants": True, ...}
+    open_plan(session, actor, plan_id, *, clock)               -> PlanAccess (facts loaded once)
+    check(session, actor, opened, Permission.X, *, item, clock) -> None, or NotFound / Forbidden
 
 The rules are the table in permissions.py (access.md as data) and the pure functions in
 rules.py; facts.py gathers what they need; every decision goes to the audit log (audit.py).
@@ -21,6 +23,7 @@ from app.access.decisions import (
     roles_on,
 )
 from app.access.permissions import Permission, Purpose, Role
+from app.access.plan_access import PlanAccess, check, open_plan
 from app.access.powers_of_attorney import (
     powers_given_or_held,
     require_granter,
@@ -35,12 +38,15 @@ __all__ = [
     "ActingBasis",
     "Actor",
     "ItemFacts",
+    "PlanAccess",
     "Permission",
     "Purpose",
     "Role",
     "capabilities",
+    "check",
     "capabilities_many",
     "municipality_capabilities",
+    "open_plan",
     "powers_given_or_held",
     "require",
     "require_for_person",

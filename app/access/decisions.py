@@ -325,6 +325,7 @@ async def _with_shielding(session: AsyncSession, plan_id: uuid.UUID, item: ItemF
         actor_is_member=item.actor_is_member,
         meant_for_owner=item.meant_for_owner,
         shielded=True,
+        written_by_actor=item.written_by_actor,
     )
 
 

@@ -44,6 +44,9 @@ class Permission(StrEnum):
     READ_NOTES = "read_notes"
     PROPOSE_GOAL = "propose_goal"
     DECIDE_GOAL = "decide_goal"
+    REVIEW_GOAL = "review_goal"
+    WRITE_CONTRIBUTION = "write_contribution"
+    EDIT_PLAN_FRAME = "edit_plan_frame"
     CREATE_ACTION = "create_action"
     UPDATE_ACTION = "update_action"
     COMMENT_ON_ACTION = "comment_on_action"
@@ -135,6 +138,8 @@ PART: dict[Permission, PlanPart | None] = {
     Permission.READ_NOTES: PlanPart.NOTES,
     Permission.PROPOSE_GOAL: PlanPart.GOALS_ACTIONS,
     Permission.DECIDE_GOAL: PlanPart.GOALS_ACTIONS,
+    Permission.REVIEW_GOAL: PlanPart.GOALS_ACTIONS,
+    Permission.WRITE_CONTRIBUTION: PlanPart.GOALS_ACTIONS,
     Permission.CREATE_ACTION: PlanPart.GOALS_ACTIONS,
     Permission.UPDATE_ACTION: PlanPart.GOALS_ACTIONS,
     Permission.COMMENT_ON_ACTION: PlanPart.GOALS_ACTIONS,
@@ -150,6 +155,9 @@ WRITES = frozenset(
         Permission.WRITE_OWN_WORDS,
         Permission.PROPOSE_GOAL,
         Permission.DECIDE_GOAL,
+        Permission.REVIEW_GOAL,
+        Permission.WRITE_CONTRIBUTION,
+        Permission.EDIT_PLAN_FRAME,
         Permission.CREATE_ACTION,
         Permission.UPDATE_ACTION,
         Permission.COMMENT_ON_ACTION,
@@ -203,6 +211,16 @@ TABLE: dict[Permission, dict[Role, Rule]] = {
     Permission.DECIDE_GOAL: {
         R.OWNER: ALLOW, **_GUARDIANS, R.REPRESENTATIVE: SCOPE,
     },
+    # Not rows of access.md (tests/access/test_matrix.py says where each comes from).
+    Permission.REVIEW_GOAL: {
+        R.OWNER: ALLOW, R.YOUTH_OWNER: ALLOW, **_GUARDIANS, R.REPRESENTATIVE: SCOPE,
+        R.RELATIVE: WRITE, R.PROVIDER: WRITE, R.COORDINATOR: ALLOW,
+    },
+    Permission.WRITE_CONTRIBUTION: {
+        R.OWNER: ALLOW, R.YOUTH_OWNER: ALLOW, **_GUARDIANS, R.REPRESENTATIVE: SCOPE,
+        R.RELATIVE: WRITE, R.PROVIDER: WRITE, R.COORDINATOR: ALLOW,
+    },
+    Permission.EDIT_PLAN_FRAME: {R.COORDINATOR: ALLOW},
     Permission.CREATE_ACTION: {
         R.PROVIDER: ByGrant(GrantMode.WRITE, own_unit=True), R.COORDINATOR: ALLOW,
     },

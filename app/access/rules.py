@@ -98,6 +98,9 @@ class ItemFacts:
     actor_is_member: bool = False  # of a thread or a meeting
     meant_for_owner: bool = False  # a thread the owner (13-15) is part of
     shielded: bool = False  # filled in by the loader, never by the caller
+    # For changing something already written that only its author may change (a note, a
+    # review): False refuses, None means the rule does not apply.
+    written_by_actor: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -172,6 +175,9 @@ def decide(
     # R-AGE-2: a shielded item does not exist for someone who is only a guardian of the child.
     if item is not None and item.shielded and facts.roles <= {Role.GUARDIAN_OF_YOUTH}:
         return Decision(False, False, Role.GUARDIAN_OF_YOUTH, "shielded")
+    if item is not None and item.written_by_actor is False:
+        held = sorted(facts.roles, key=_ROLE_ORDER.index)
+        return Decision(False, True, held[0] if held else None, "not_author")
     rules = TABLE[permission]
     for role in sorted(facts.roles, key=_ROLE_ORDER.index):
         rule = rules.get(role)

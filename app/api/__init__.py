@@ -8,9 +8,11 @@ from app.api import (
     me,
     meta,
     municipalities,
+    plan_content,
     plans,
     powers_of_attorney,
     shielding,
+    work_lists,
 )
 from app.api.origin import verify_same_origin
 
@@ -25,3 +27,5 @@ router.include_router(consents.router)
 router.include_router(shielding.router)
 router.include_router(powers_of_attorney.router)
 router.include_router(access_log.router)
+router.include_router(plan_content.router)
+router.include_router(work_lists.router)

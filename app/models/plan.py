@@ -35,6 +35,9 @@ class Plan(IdMixin, Base):
     period_start: Mapped[date | None]
     period_end: Mapped[date | None]
     revision_date: Mapped[date | None] = mapped_column(index=True)
+    # The owner's side asks the coordinating unit to close the plan; the KE closes it (R-PLAN-7).
+    close_requested_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     # Optimistic concurrency: every write checks and bumps it (R-SAFE-2).

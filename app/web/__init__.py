@@ -11,8 +11,10 @@ from app.web import (
     invitations,
     language,
     pages,
+    plan_page,
     plans,
     powers_of_attorney,
+    work_lists,
 )
 from app.web.csrf import verify_csrf
 
@@ -34,3 +36,5 @@ router.include_router(consents.router)
 router.include_router(invitations.router)
 router.include_router(access_log.router)
 router.include_router(powers_of_attorney.router)
+router.include_router(plan_page.router)
+router.include_router(work_lists.router)

@@ -137,6 +137,9 @@ NOT_IN_ACCESS_MD: dict[access.Permission, str] = {
     P.GRANT_YOUTH_ACCESS: "R-AGE-3: the guardian consents to youth access",
     P.MANAGE_POWERS_OF_ATTORNEY: "R-REP-1: either side can end a fullmakt",
     P.VERIFY_POWER_OF_ATTORNEY: "R-REP-1: the KE verifies the document",
+    P.REVIEW_GOAL: "R-PLAN-3: goals have evaluations; whoever may propose a goal may evaluate it",
+    P.WRITE_CONTRIBUTION: "R-PLAN-1 item 4: the owner, relatives and services say what they give",
+    P.EDIT_PLAN_FRAME: "R-PLAN-1 items 7 and 9, R-PLAN-6: the coordinator keeps the plan's frame",
 }
 
 # Which cells are reads: a representative whose fullmakt only lets them read gets these only.

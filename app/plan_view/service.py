@@ -1,0 +1,553 @@
+"""The whole plan as one reader may see it: for the plan page, the print view, the PDF and the
+API. The owner's own words first, then goals with their actions beneath, then the frame.
+
+A fixed number of queries however many goals and actions the plan has (quality.md P8): every
+kind of item is read in one query, and every decision per item is made from the facts loaded
+once (app/access/plan_access.py). Items shielded from the reader are left out (R-AGE-2).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TypeVar
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app import access
+from app.access import Actor, ItemFacts, Permission, PlanAccess
+from app.access.facts import grant_in_force
+from app.access.rules import OWN_VIEW_FROM_AGE
+from app.clock import Clock, today_in_oslo
+from app.goals.service import TRANSITIONS
+from app.i18n import gettext_noop
+from app.idempotency.service import actor_key
+from app.models import (
+    Action,
+    ActionGoal,
+    ActionStatus,
+    Contribution,
+    Cooperation,
+    Employee,
+    Goal,
+    GoalReview,
+    GoalStatus,
+    Grant,
+    LifeSituation,
+    Participant,
+    Plan,
+    PlanStatus,
+    PlanVisit,
+    ProgressNote,
+    SubPlanLink,
+    TimelineEntry,
+    Unit,
+    UnitMembership,
+)
+from app.plan_items.names import Names, load_names
+
+DUE_SOON_DAYS = 14
+OPEN_ACTION = (ActionStatus.PLANNED, ActionStatus.ONGOING, ActionStatus.PAUSED)
+
+# The nine content items of the regulation (R-PLAN-1), in its order.
+CONTENT_ITEMS = (
+    ("goals_needs", gettext_noop("Goals, resources and needs")),
+    ("participants", gettext_noop("Who takes part in the planning")),
+    ("coordinator", gettext_noop("Who coordinates")),
+    ("contributions", gettext_noop("What the owner, services and relatives contribute")),
+    ("actions", gettext_noop("Actions, their extent and who is responsible")),
+    ("how", gettext_noop("How the actions are carried out")),
+    ("period", gettext_noop("Plan period and revision date")),
+    ("consent", gettext_noop("Consent")),
+    ("cooperation", gettext_noop("Cooperation with other services")),
+)
+
+
+@dataclass
+class NoteView:
+    note: ProgressNote
+    author: str
+    unit: str | None
+    can_edit: bool
+    is_new: bool
+
+
+@dataclass
+class ActionView:
+    action: Action
+    goal_ids: list[uuid.UUID]
+    unit: str
+    person: str | None
+    notes: list[NoteView]
+    can_update: bool
+    can_comment: bool
+    is_new: bool
+    overdue: bool
+    due_soon: bool
+
+
+@dataclass
+class ReviewView:
+    review: GoalReview
+    author: str
+    can_edit: bool
+    is_new: bool
+
+
+@dataclass
+class GoalView:
+    goal: Goal
+    proposer: str
+    proposer_unit: str | None
+    sub_goals: list[GoalView] = field(default_factory=list)
+    actions: list[ActionView] = field(default_factory=list)
+    reviews: list[ReviewView] = field(default_factory=list)
+    can_edit: bool = False
+    can_decide: bool = False
+    can_review: bool = False
+    next_statuses: list[GoalStatus] = field(default_factory=list)
+    is_new: bool = False
+
+
+@dataclass
+class Completeness:
+    key: str
+    label: str
+    done: bool
+
+
+@dataclass
+class Choice:
+    id: uuid.UUID
+    name: str
+    group: str = ""  # the unit of an employee
+
+
+@dataclass
+class PlanView:
+    plan: Plan
+    opened: PlanAccess
+    owner_name: str
+    coordinator_name: str | None
+    today: date
+    shows_life_situation: bool
+    shows_goals: bool
+    shows_notes: bool
+    life_situation: LifeSituation | None
+    life_situation_by: str | None
+    shows_own_view: bool
+    goals: list[GoalView]
+    proposed: list[GoalView]
+    other_goals: list[GoalView]  # declined, or a sub-goal whose main goal is hidden
+    loose_actions: list[ActionView]  # actions not linked to a goal the reader sees
+    contributions: list[tuple[Contribution, str | None]]
+    cooperation: list[Cooperation]
+    sub_plans: list[SubPlanLink]
+    completeness: list[Completeness]
+    last_visit: datetime | None
+    new_count: int
+    units: list[Choice]  # where the reader may create actions
+    people: list[Choice]  # who may be responsible, by unit
+    all_goals: list[Goal]  # for linking actions
+
+    @property
+    def can(self) -> dict[str, bool]:
+        return self.opened.can
+
+    @property
+    def is_closed(self) -> bool:
+        return self.plan.status is PlanStatus.CLOSED
+
+    @property
+    def missing(self) -> list[Completeness]:
+        return [item for item in self.completeness if not item.done]
+
+
+async def plan_view(
+    session: AsyncSession,
+    actor: Actor,
+    plan_id: uuid.UUID,
+    *,
+    clock: Clock,
+    export: bool = False,
+) -> PlanView:
+    """The plan for the plan page (a visit: "new since" is counted and the visit noted), or for
+    print and PDF with `export` (needs the export right; no visit is noted)."""
+    opened = await access.open_plan(session, actor, plan_id, clock=clock)
+    plan = opened.plan
+    await access.check(
+        session, actor, opened, Permission.EXPORT if export else Permission.SEE_PLAN, clock=clock
+    )
+    shows = {
+        permission: opened.allows(permission)
+        for permission in (
+            Permission.READ_LIFE_SITUATION,
+            Permission.READ_GOALS_ACTIONS,
+            Permission.READ_NOTES,
+        )
+    }
+    for permission, allowed in shows.items():
+        if allowed:  # each part read is an audited read of plan data (R-LOG-1)
+            await access.check(session, actor, opened, permission, clock=clock)
+    today = today_in_oslo(clock)
+    visitor = actor_key(actor)
+    last_visit = None if export else await _last_visit(session, plan.id, visitor)
+    changed = await _changed_since(session, opened, actor, last_visit) if last_visit else set()
+
+    life = None
+    if shows[Permission.READ_LIFE_SITUATION]:
+        life = await session.scalar(select(LifeSituation).where(LifeSituation.plan_id == plan.id))
+    goals: list[Goal] = []
+    reviews: list[GoalReview] = []
+    actions: list[Action] = []
+    links: list[tuple[uuid.UUID, uuid.UUID]] = []
+    contributions: list[Contribution] = []
+    cooperation: list[Cooperation] = []
+    sub_plans: list[SubPlanLink] = []
+    if shows[Permission.READ_GOALS_ACTIONS]:
+        goals = _visible(opened, "goal", await _all(session, Goal, plan.id))
+        reviews = [
+            r
+            for r in await _all(session, GoalReview, plan.id)
+            if not opened.hides("goal", r.goal_id)
+        ]
+        actions = _visible(opened, "action", await _all(session, Action, plan.id))
+        link_rows = await session.execute(
+            select(ActionGoal.action_id, ActionGoal.goal_id)
+            .join(Action, Action.id == ActionGoal.action_id)
+            .where(Action.plan_id == plan.id)
+        )
+        links = [(action_id, goal_id) for action_id, goal_id in link_rows]
+        contributions = [
+            c for c in await _all(session, Contribution, plan.id) if c.withdrawn_at is None
+        ]
+        cooperation = [c for c in await _all(session, Cooperation, plan.id) if not c.withdrawn_at]
+        sub_plans = [s for s in await _all(session, SubPlanLink, plan.id) if not s.withdrawn_at]
+    notes: list[ProgressNote] = []
+    if shows[Permission.READ_NOTES] and actions:
+        notes = [
+            n
+            for n in await _all(session, ProgressNote, plan.id)
+            if not opened.hides("action", n.action_id)
+        ]
+    units, people = await _choices(session, opened)
+    names = await load_names(
+        session,
+        people=[plan.owner_id]
+        + [g.created_by_person_id for g in goals]
+        + [r.created_by_person_id for r in reviews]
+        + [n.created_by_person_id for n in notes]
+        + [life.created_by_person_id if life else None],
+        employees=[g.created_by_employee_id for g in goals]
+        + [r.created_by_employee_id for r in reviews]
+        + [n.created_by_employee_id for n in notes]
+        + [a.responsible_employee_id for a in actions]
+        + [plan.coordinator_id, life.created_by_employee_id if life else None],
+        units=[a.responsible_unit_id for a in actions]
+        + [g.proposed_by_unit_id for g in goals]
+        + [n.author_unit_id for n in notes]
+        + [c.unit_id for c in contributions],
+    )
+    completeness = await _completeness(session, plan, today)
+    if not export:
+        await _note_visit(session, plan.id, visitor, clock)
+
+    action_views = {
+        a.id: _action_view(opened, actor, a, links, notes, names, changed, today) for a in actions
+    }
+    goal_views = {g.id: _goal_view(opened, actor, g, reviews, names, changed) for g in goals}
+    linked: set[uuid.UUID] = set()
+    for action_id, goal_id in links:
+        if goal_id in goal_views and action_id in action_views:
+            goal_views[goal_id].actions.append(action_views[action_id])
+            linked.add(action_id)
+    main, proposed, other = [], [], []
+    for view in goal_views.values():
+        parent = view.goal.parent_id
+        if view.goal.status is GoalStatus.PROPOSED:
+            proposed.append(view)
+        elif view.goal.status is GoalStatus.DECLINED:
+            other.append(view)
+        elif parent is None:
+            main.append(view)
+        elif parent in goal_views:
+            goal_views[parent].sub_goals.append(view)
+        else:
+            other.append(view)
+    life_by = None
+    if life is not None:
+        life_by = names.author(life.created_by_person_id, life.created_by_employee_id)
+    return PlanView(
+        plan=plan,
+        opened=opened,
+        owner_name=names.person(plan.owner_id) or "",
+        coordinator_name=names.employee(plan.coordinator_id),
+        today=today,
+        shows_life_situation=shows[Permission.READ_LIFE_SITUATION],
+        shows_goals=shows[Permission.READ_GOALS_ACTIONS],
+        shows_notes=shows[Permission.READ_NOTES],
+        life_situation=life,
+        life_situation_by=life_by,
+        shows_own_view=opened.facts.owner_age >= OWN_VIEW_FROM_AGE,
+        goals=main,
+        proposed=proposed,
+        other_goals=other,
+        loose_actions=[view for a_id, view in action_views.items() if a_id not in linked],
+        contributions=[(c, names.unit(c.unit_id)) for c in contributions],
+        cooperation=cooperation,
+        sub_plans=sub_plans,
+        completeness=completeness,
+        last_visit=last_visit,
+        new_count=len(changed & _shown_ids(life, goals, reviews, actions, notes)),
+        units=units,
+        people=people,
+        all_goals=[g for g in goals if g.status is not GoalStatus.DECLINED],
+    )
+
+
+Item = TypeVar(
+    "Item", Goal, GoalReview, Action, ProgressNote, Contribution, Cooperation, SubPlanLink
+)
+
+
+async def _all(session: AsyncSession, model: type[Item], plan_id: uuid.UUID) -> list[Item]:
+    query = select(model).where(model.plan_id == plan_id).order_by(model.created_at)
+    return list((await session.scalars(query)).all())
+
+
+def _visible(opened: PlanAccess, item_type: str, items: list[Item]) -> list[Item]:
+    return [item for item in items if not opened.hides(item_type, item.id)]
+
+
+def _shown_ids(
+    life: LifeSituation | None,
+    goals: list[Goal],
+    reviews: list[GoalReview],
+    actions: list[Action],
+    notes: list[ProgressNote],
+) -> set[uuid.UUID]:
+    shown = {item.id for group in (goals, reviews, actions, notes) for item in group}
+    return shown | ({life.id} if life else set())
+
+
+def _is_author(actor: Actor, item: Goal | GoalReview | ProgressNote) -> bool:
+    return (
+        item.created_by_person_id == actor.person_id
+        and item.created_by_employee_id == actor.employee_id
+    )
+
+
+def _goal_view(
+    opened: PlanAccess,
+    actor: Actor,
+    goal: Goal,
+    reviews: list[GoalReview],
+    names: Names,
+    changed: set[uuid.UUID],
+) -> GoalView:
+    item = ItemFacts(type="goal", id=goal.id)
+    writable = opened.plan.status is not PlanStatus.CLOSED
+    can_decide = writable and opened.allows(Permission.DECIDE_GOAL, item)
+    edit_permission = (
+        Permission.PROPOSE_GOAL if goal.status is GoalStatus.PROPOSED else Permission.DECIDE_GOAL
+    )
+    reviewable = goal.status not in (GoalStatus.PROPOSED, GoalStatus.DECLINED)
+    return GoalView(
+        goal=goal,
+        proposer=names.author(goal.created_by_person_id, goal.created_by_employee_id),
+        proposer_unit=names.unit(goal.proposed_by_unit_id),
+        reviews=[
+            ReviewView(
+                review=r,
+                author=names.author(r.created_by_person_id, r.created_by_employee_id),
+                can_edit=writable
+                and opened.allows(
+                    Permission.REVIEW_GOAL,
+                    ItemFacts("goal", goal.id, written_by_actor=_is_author(actor, r)),
+                ),
+                is_new=r.id in changed,
+            )
+            for r in reviews
+            if r.goal_id == goal.id
+        ],
+        can_edit=writable and opened.allows(edit_permission, item),
+        can_decide=can_decide,
+        can_review=writable and reviewable and opened.allows(Permission.REVIEW_GOAL, item),
+        next_statuses=sorted(TRANSITIONS[goal.status], key=list(GoalStatus).index)
+        if can_decide
+        else [],
+        is_new=goal.id in changed,
+    )
+
+
+def _action_view(
+    opened: PlanAccess,
+    actor: Actor,
+    action: Action,
+    links: list[tuple[uuid.UUID, uuid.UUID]],
+    notes: list[ProgressNote],
+    names: Names,
+    changed: set[uuid.UUID],
+    today: date,
+) -> ActionView:
+    item = ItemFacts("action", action.id, responsible_unit_id=action.responsible_unit_id)
+    writable = opened.plan.status is not PlanStatus.CLOSED
+    is_open = action.status in OPEN_ACTION
+    return ActionView(
+        action=action,
+        goal_ids=[goal_id for action_id, goal_id in links if action_id == action.id],
+        unit=names.unit(action.responsible_unit_id) or "",
+        person=names.employee(action.responsible_employee_id),
+        notes=[
+            NoteView(
+                note=n,
+                author=names.author(n.created_by_person_id, n.created_by_employee_id),
+                unit=names.unit(n.author_unit_id),
+                can_edit=writable
+                and opened.allows(
+                    Permission.COMMENT_ON_ACTION,
+                    ItemFacts(
+                        "action",
+                        action.id,
+                        responsible_unit_id=action.responsible_unit_id,
+                        written_by_actor=_is_author(actor, n),
+                    ),
+                ),
+                is_new=n.id in changed,
+            )
+            for n in notes
+            if n.action_id == action.id
+        ],
+        can_update=writable and opened.allows(Permission.UPDATE_ACTION, item),
+        can_comment=writable and opened.allows(Permission.COMMENT_ON_ACTION, item),
+        is_new=action.id in changed,
+        overdue=is_open and action.deadline is not None and action.deadline < today,
+        due_soon=is_open
+        and action.deadline is not None
+        and today <= action.deadline <= date.fromordinal(today.toordinal() + DUE_SOON_DAYS),
+    )
+
+
+async def _choices(session: AsyncSession, opened: PlanAccess) -> tuple[list[Choice], list[Choice]]:
+    """Units the reader may make responsible for an action, and the people who work there."""
+    if opened.plan.status is PlanStatus.CLOSED:
+        return [], []
+    if opened.is_coordinator:
+        unit_filter = Unit.municipality_id == opened.plan.municipality_id
+    elif opened.facts.grant_units and opened.allows(
+        Permission.CREATE_ACTION,
+        ItemFacts("action", responsible_unit_id=min(opened.facts.grant_units)),
+    ):
+        unit_filter = Unit.id.in_(sorted(opened.facts.grant_units))
+    else:
+        return [], []
+    rows = (
+        await session.execute(
+            select(Unit.id, Unit.name, Employee.id, Employee.name)
+            .outerjoin(UnitMembership, UnitMembership.unit_id == Unit.id)
+            .outerjoin(Employee, Employee.id == UnitMembership.employee_id)
+            .where(unit_filter)
+            .order_by(Unit.name, Employee.name)
+        )
+    ).all()
+    units: dict[uuid.UUID, Choice] = {}
+    people: list[Choice] = []
+    for unit_id, unit_name, employee_id, employee_name in rows:
+        units.setdefault(unit_id, Choice(unit_id, unit_name))
+        if employee_id is not None:
+            people.append(Choice(employee_id, employee_name, unit_name))
+    return list(units.values()), people
+
+
+async def _completeness(session: AsyncSession, plan: Plan, today: date) -> list[Completeness]:
+    """R-PLAN-1: which of the nine content items the plan has. Counted in the database, so
+    a reader who may not see goals (the KE) still sees which items are missing."""
+    counts = (
+        await session.execute(
+            select(
+                select(func.count(Goal.id))
+                .where(Goal.plan_id == plan.id, Goal.status.not_in(["proposed", "declined"]))
+                .scalar_subquery(),
+                select(func.count(Action.id)).where(Action.plan_id == plan.id).scalar_subquery(),
+                select(func.count(Action.id))
+                .where(Action.plan_id == plan.id, or_(Action.method == "", Action.extent == ""))
+                .scalar_subquery(),
+                select(func.count(Contribution.id))
+                .where(Contribution.plan_id == plan.id, Contribution.withdrawn_at.is_(None))
+                .scalar_subquery(),
+                select(func.count(Participant.id))
+                .where(Participant.plan_id == plan.id, Participant.left_at.is_(None))
+                .scalar_subquery(),
+                select(func.count(Grant.id))
+                .where(Grant.plan_id == plan.id, grant_in_force(today))
+                .scalar_subquery(),
+                select(func.count(LifeSituation.id))
+                .where(
+                    LifeSituation.plan_id == plan.id,
+                    or_(LifeSituation.resources != "", LifeSituation.needs != ""),
+                )
+                .scalar_subquery(),
+                select(func.count(Cooperation.id))
+                .where(Cooperation.plan_id == plan.id, Cooperation.withdrawn_at.is_(None))
+                .scalar_subquery(),
+            )
+        )
+    ).one()
+    goal_count, action_count, vague_actions, contribution_count = counts[:4]
+    participant_count, grant_count, needs_written, cooperation_count = counts[4:]
+    done = {
+        "goals_needs": goal_count > 0 and needs_written > 0,
+        "participants": participant_count > 0,
+        "coordinator": plan.coordinator_id is not None,
+        "contributions": contribution_count > 0,
+        "actions": action_count > 0,
+        "how": action_count > 0 and vague_actions == 0,
+        "period": bool(plan.period_start and plan.period_end and plan.revision_date),
+        "consent": grant_count > 0,
+        "cooperation": cooperation_count > 0,
+    }
+    return [Completeness(key, label, done[key]) for key, label in CONTENT_ITEMS]
+
+
+async def _last_visit(session: AsyncSession, plan_id: uuid.UUID, visitor: str) -> datetime | None:
+    return await session.scalar(
+        select(PlanVisit.seen_at).where(PlanVisit.plan_id == plan_id, PlanVisit.visitor == visitor)
+    )
+
+
+async def _changed_since(
+    session: AsyncSession, opened: PlanAccess, actor: Actor, since: datetime
+) -> set[uuid.UUID]:
+    """Items others changed since the reader's last visit (their own changes are not news)."""
+    by_someone_else = or_(
+        TimelineEntry.actor_person_id.is_distinct_from(actor.person_id),
+        TimelineEntry.actor_employee_id.is_distinct_from(actor.employee_id),
+    )
+    rows = await session.scalars(
+        select(TimelineEntry.item_id).where(
+            and_(
+                TimelineEntry.plan_id == opened.plan.id,
+                TimelineEntry.at > since,
+                TimelineEntry.item_id.is_not(None),
+                by_someone_else,
+            )
+        )
+    )
+    return {item_id for item_id in rows if item_id is not None}
+
+
+async def _note_visit(
+    session: AsyncSession, plan_id: uuid.UUID, visitor: str, clock: Clock
+) -> None:
+    values = {"plan_id": plan_id, "visitor": visitor, "seen_at": clock.now()}
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(PlanVisit).values(**values)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["plan_id", "visitor"], set_={"seen_at": values["seen_at"]}
+        )
+    )

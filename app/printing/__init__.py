@@ -1,0 +1,1 @@
+"""Printing the plan: the PDF rendering behind the print view (pdf.py)."""
