@@ -17,6 +17,7 @@ STATUS_TITLES = {
     428: gettext_noop("Say which version you are changing"),
     429: gettext_noop("Too many attempts"),
     500: gettext_noop("Something went wrong on our side"),
+    503: gettext_noop("This is not available just now"),
 }
 STATUS_DETAILS = {
     404: gettext_noop("The address may be wrong, or the page may have been moved."),

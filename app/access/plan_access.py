@@ -102,16 +102,20 @@ class PlanAccess:
 
 
 async def open_plan(
-    session: AsyncSession, actor: Actor, plan_id: uuid.UUID, *, clock: Clock
+    session: AsyncSession,
+    actor: Actor,
+    plan_id: uuid.UUID,
+    *,
+    clock: Clock,
+    intent: Permission = Permission.SEE_PLAN,
 ) -> PlanAccess:
-    """The plan and what the actor may do in it. NotFound (audited) when it is not visible;
-    otherwise nothing is decided yet: `check` does that, per permission and item."""
+    """The plan and what the actor may do in it. NotFound when it is not visible, audited as a
+    refusal of `intent` (what the caller was about to do); otherwise nothing is decided yet:
+    `check` does that, per permission and item."""
     plan = await session.get(Plan, plan_id)
     facts = await plan_facts(session, actor, plan, clock=clock) if plan is not None else None
     if plan is None or facts is None or not is_visible(facts):
-        await _record(
-            session, actor, Permission.SEE_PLAN, plan, facts, None, clock, "not_found", "no_plan"
-        )
+        await _record(session, actor, intent, plan, facts, None, clock, "not_found", "no_plan")
         raise NotFound(PLAN_NOT_FOUND, code="plan_not_found")
     hidden: frozenset[tuple[str, uuid.UUID]] = frozenset()
     if Role.GUARDIAN_OF_YOUTH in facts.roles:

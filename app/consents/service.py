@@ -35,6 +35,7 @@ from app.models import (
 from app.people import service as people
 from app.people.identity_numbers import InvalidIdentityNumber, parse_identity_number
 from app.people.pid_vault import PidVault
+from app.timeline import service as timeline
 
 NOT_IN_GROUP = gettext_noop("That person is not in the responsibility group of this plan.")
 END_IN_PAST = gettext_noop("The end date has passed. Choose today or a later date.")
@@ -359,9 +360,42 @@ async def announce_change(
         item_type="grant" if grant else "participant",
         item_id=grant.id if grant else participant.id,
     )
+    await timeline.record(
+        session,
+        actor,
+        plan,
+        kind=action,
+        item_type="grant" if grant else "participant",
+        item_id=grant.id if grant else participant.id,
+        changes=await _what_changed(session, participant, grant),
+        clock=clock,
+    )
     await announce(
         session,
         ConsentChanged(
             plan.id, participant.person_id, participant.employee_id, action.split(".")[-1]
         ),
     )
+
+
+async def _what_changed(
+    session: AsyncSession, participant: Participant, grant: Grant | None
+) -> dict[str, list[object]]:
+    """For the timeline: whose access, and to what (R-CON-4: its history is kept)."""
+    who = None
+    if participant.person_id is not None:
+        person = await session.get(Person, participant.person_id)
+        who = person.display_name if person else None
+    elif participant.employee_id is not None:
+        employee = await session.get(Employee, participant.employee_id)
+        unit = await session.get(Unit, participant.unit_id) if participant.unit_id else None
+        names = (employee.name if employee else None, unit.name if unit else None)
+        who = ", ".join(name for name in names if name)
+    changes: dict[str, list[object]] = {"participant": [None, who]}
+    if grant is not None:
+        ended = grant.ended_at is not None
+        changes["part"] = [None, grant.part.value]
+        changes["mode"] = [grant.mode.value, None] if ended else [None, grant.mode.value]
+        if grant.valid_until is not None and not ended:
+            changes["valid_until"] = [None, grant.valid_until.isoformat()]
+    return changes

@@ -25,6 +25,7 @@ from app.demo.cast import (
     UNITS,
     YOUTH_ACCESS,
 )
+from app.demo.plan_content import ensure_plan_content
 from app.employees import service as employees
 from app.models import (
     ConsentMethod,
@@ -205,6 +206,7 @@ async def _ensure_relations(
             )
     await session.flush()
     await _ensure_groups(session, municipality, people_by_name, clock)
+    await ensure_plan_content(session, municipality.id, people_by_name, clock)
 
 
 async def _ensure_groups(

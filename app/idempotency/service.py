@@ -69,18 +69,28 @@ async def once(
     claim = IdempotentWrite(
         actor=who, key=key, request=request[:300], status=0, result={}, created_at=clock.now()
     )
+    # The claim and the write stand or fall together: the pages show a refused form and commit
+    # the rest of the request, which must keep neither half a write nor a claim that would
+    # answer every retry with "still being handled".
+    attempt = await session.begin_nested()
     try:
-        async with session.begin_nested():
-            session.add(claim)
+        session.add(claim)
+        await session.flush()
     except IntegrityError:
+        await attempt.rollback()
         # Someone else claimed it meanwhile; by now they have committed (or rolled back).
         stored = await _stored(session, who, key)
         if stored is None:
             raise Conflict(IN_PROGRESS, code="idempotency_in_progress") from None
         return _replay(stored, request)
-    status, result = await write()
-    claim.status, claim.result = status, result
-    await session.flush()
+    try:
+        status, result = await write()
+        claim.status, claim.result = status, result
+        await session.flush()
+    except BaseException:
+        await attempt.rollback()
+        raise
+    await attempt.commit()
     return Outcome(status, result, replayed=False)
 
 

@@ -57,7 +57,9 @@ async def write_own_words(
     by_coordinator = opened.decide(Permission.WRITE_OWN_WORDS).role is Role.COORDINATOR
     if current is None:
         versions.expect_absent(seen_version, item_type="life_situation")
-        current = LifeSituation(id=uuid.uuid4(), plan_id=plan_id, **cleaned)
+        current = LifeSituation(
+            id=uuid.uuid4(), plan_id=plan_id, written_by_coordinator=by_coordinator, **cleaned
+        )
         stamp_new(current, actor, clock)
         before: dict[str, object] = {}
         try:
@@ -74,9 +76,11 @@ async def write_own_words(
         for name, value in cleaned.items():
             setattr(current, name, value)
         current.updated_at = clock.now()
-    current.written_by_coordinator = by_coordinator
+        current.written_by_coordinator = by_coordinator
     await session.flush()
-    changes = versions.diff(before, versions.snapshot(current, FIELDS))
+    after = versions.snapshot(current, FIELDS)
+    # The first words list only what was written, like every other item's first entry.
+    changes = versions.diff(before, after) if before else versions.created(after)
     await timeline.record(
         session,
         actor,

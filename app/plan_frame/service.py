@@ -194,10 +194,11 @@ async def change_contribution(
     if data is None:
         item.withdrawn_at = clock.now()
     else:
-        item.contributor = data.contributor
-        item.unit_id = await _contribution_unit(session, opened, data)
-        item.who = texts.clean(data.who, field="who", limit=texts.SHORT, required=False)
-        item.text = texts.clean(data.text, field="text", limit=texts.LONG)
+        # Every field checked before any is set: a refused change leaves nothing to flush.
+        unit_id = await _contribution_unit(session, opened, data)
+        who = texts.clean(data.who, field="who", limit=texts.SHORT, required=False)
+        text = texts.clean(data.text, field="text", limit=texts.LONG)
+        item.contributor, item.unit_id, item.who, item.text = data.contributor, unit_id, who, text
     item.updated_at = clock.now()
     await session.flush()
     changes = versions.diff(before, versions.snapshot(item, CONTRIBUTION_FIELDS))

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from uuid import UUID
 
 from app.access import Actor
 from app.clock import Clock
 from app.errors import Conflict
 from app.i18n import gettext_noop
-from app.models import Plan, PlanStatus
+from app.models import PlanStatus
+
+if TYPE_CHECKING:  # only an annotation here: plan data is read behind the access door
+    from app.models import Plan
 
 PLAN_CLOSED = gettext_noop("This plan is closed and can no longer be changed.")
 

@@ -162,6 +162,10 @@ class PlanView:
         return self.plan.status is PlanStatus.CLOSED
 
     @property
+    def unit_names(self) -> dict[uuid.UUID, str]:
+        return {unit.id: unit.name for unit in self.units}
+
+    @property
     def missing(self) -> list[Completeness]:
         return [item for item in self.completeness if not item.done]
 
@@ -176,11 +180,10 @@ async def plan_view(
 ) -> PlanView:
     """The plan for the plan page (a visit: "new since" is counted and the visit noted), or for
     print and PDF with `export` (needs the export right; no visit is noted)."""
-    opened = await access.open_plan(session, actor, plan_id, clock=clock)
+    permission = Permission.EXPORT if export else Permission.SEE_PLAN
+    opened = await access.open_plan(session, actor, plan_id, clock=clock, intent=permission)
     plan = opened.plan
-    await access.check(
-        session, actor, opened, Permission.EXPORT if export else Permission.SEE_PLAN, clock=clock
-    )
+    await access.check(session, actor, opened, permission, clock=clock)
     shows = {
         permission: opened.allows(permission)
         for permission in (

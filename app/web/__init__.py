@@ -11,7 +11,10 @@ from app.web import (
     invitations,
     language,
     pages,
+    plan_forms,
     plan_page,
+    plan_print,
+    plan_timeline,
     plans,
     powers_of_attorney,
     work_lists,
@@ -37,4 +40,7 @@ router.include_router(invitations.router)
 router.include_router(access_log.router)
 router.include_router(powers_of_attorney.router)
 router.include_router(plan_page.router)
+router.include_router(plan_forms.router)
+router.include_router(plan_timeline.router)
+router.include_router(plan_print.router)
 router.include_router(work_lists.router)

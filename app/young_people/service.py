@@ -18,6 +18,7 @@ from app.errors import InvalidInput
 from app.i18n import gettext_noop
 from app.models import Grant, Person, Plan, YouthAccess
 from app.people.identity_numbers import age_or_zero
+from app.timeline import service as timeline
 
 YOUTH_ACCESS_AGE = gettext_noop("A child can be given access to read the plan from 13 until 16.")
 
@@ -45,8 +46,10 @@ async def set_youth_access(
     else:
         return
     await session.flush()
-    await audit.record_done(
-        session, actor, plan, "youth_access.given" if on else "youth_access.ended", clock=clock
+    kind = "youth_access.given" if on else "youth_access.ended"
+    await audit.record_done(session, actor, plan, kind, clock=clock)
+    await timeline.record(
+        session, actor, plan, kind=kind, item_type="participant", item_id=None, clock=clock
     )
     await announce(
         session,

@@ -811,6 +811,34 @@ COVERED_ROUTES: dict[tuple[str, str], access.Permission | ByRealm] = {
     ("POST", "/plans/{plan_id}/access/paper-consents"): P.RECORD_PAPER_CONSENT,
     ("POST", "/welcome/{plan_id}/confirm"): P.MANAGE_GRANTS,
     ("GET", "/plans/{plan_id}/access-log"): P.READ_ACCESS_LOG,
+    # The plan page and its forms (issue 6)
+    ("GET", "/plans/{plan_id}"): P.SEE_PLAN,
+    ("POST", "/plans/{plan_id}/own-words"): P.WRITE_OWN_WORDS,
+    ("POST", "/plans/{plan_id}/goals"): P.PROPOSE_GOAL,
+    ("POST", "/plans/{plan_id}/goals/{goal_id}"): P.PROPOSE_GOAL,
+    ("POST", "/plans/{plan_id}/goals/{goal_id}/status"): P.DECIDE_GOAL,
+    ("POST", "/plans/{plan_id}/goals/{goal_id}/reviews"): P.REVIEW_GOAL,
+    ("POST", "/plans/{plan_id}/reviews/{review_id}"): P.REVIEW_GOAL,
+    ("POST", "/plans/{plan_id}/actions"): P.CREATE_ACTION,
+    ("POST", "/plans/{plan_id}/actions/{action_id}"): P.UPDATE_ACTION,
+    ("POST", "/plans/{plan_id}/actions/{action_id}/status"): P.UPDATE_ACTION,
+    ("POST", "/plans/{plan_id}/actions/{action_id}/notes"): P.COMMENT_ON_ACTION,
+    ("POST", "/plans/{plan_id}/notes/{note_id}"): P.COMMENT_ON_ACTION,
+    ("POST", "/plans/{plan_id}/dates"): P.EDIT_PLAN_FRAME,
+    ("POST", "/plans/{plan_id}/contributions"): P.WRITE_CONTRIBUTION,
+    ("POST", "/plans/{plan_id}/contributions/{item_id}"): P.WRITE_CONTRIBUTION,
+    ("POST", "/plans/{plan_id}/cooperation"): P.EDIT_PLAN_FRAME,
+    ("POST", "/plans/{plan_id}/cooperation/{item_id}"): P.EDIT_PLAN_FRAME,
+    ("POST", "/plans/{plan_id}/sub-plans"): P.EDIT_PLAN_FRAME,
+    ("POST", "/plans/{plan_id}/sub-plans/{item_id}"): P.EDIT_PLAN_FRAME,
+    ("POST", "/plans/{plan_id}/close-request"): P.REQUEST_CLOSE,
+    ("POST", "/plans/{plan_id}/close"): P.CLOSE_PLAN,
+    ("POST", "/plans/{plan_id}/drafts/{form}"): P.SEE_PLAN,
+    ("POST", "/plans/{plan_id}/drafts/{form}/discard"): P.SEE_PLAN,
+    ("GET", "/plans/{plan_id}/timeline"): P.SEE_PLAN,
+    ("GET", "/plans/{plan_id}/timeline/entries"): P.SEE_PLAN,
+    ("GET", "/plans/{plan_id}/print"): P.EXPORT,
+    ("GET", "/plans/{plan_id}/plan.pdf"): P.EXPORT,
 }
 
 
@@ -833,11 +861,13 @@ def test_every_plan_route_is_covered_by_the_matrix(app: FastAPI) -> None:
 
 
 def _get_routes() -> list[tuple[str, access.Permission | ByRealm]]:
+    """The GET routes about a plan as such. Routes that also name an item (a goal, an action)
+    need a real item and are tried with one in their own tests (tests/api_plan)."""
     return sorted(
         (
             (path, permission)
             for (method, path), permission in COVERED_ROUTES.items()
-            if method == "GET"
+            if method == "GET" and path.count("{") == 1
         ),
         key=lambda route: route[0],
     )

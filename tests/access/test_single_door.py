@@ -20,6 +20,19 @@ PLAN_DATA_MODELS = {
     "ShieldedItem",
     "Document",
     "AuditEvent",
+    # The plan's content (issue #6); IdempotentWrite holds only stored answers, not plan data.
+    "LifeSituation",
+    "Goal",
+    "GoalReview",
+    "Action",
+    "ActionGoal",
+    "ProgressNote",
+    "Contribution",
+    "Cooperation",
+    "SubPlanLink",
+    "TimelineEntry",
+    "PlanVisit",
+    "Draft",
 }
 # The demo seed writes consents dated before the demo began, from the command line, not from
 # a request; nothing at runtime reaches it.

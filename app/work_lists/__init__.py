@@ -1,0 +1,1 @@
+"""Staff work lists: a provider's actions across plans, a coordinator's plans (issue #6)."""
