@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -82,7 +83,12 @@ def _install_sqlite_fixes(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # IMMEDIATE: take the write lock at the start. A deferred transaction that reads and
+        # then writes cannot wait for another writer; SQLite refuses it at once ("database is
+        # locked"). Nearly every request writes (its audit rows), so nothing is lost by it.
+        # A connection that only reads says so (execution option read_only) and does not queue.
+        read_only = connection.get_execution_options().get("read_only", False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def make_sessionmaker(
@@ -98,7 +104,16 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     Declared with Depends(..., scope="function") in the adapters' deps modules, so the commit runs
     before the response is sent and a failing commit becomes an error, not a false 200.
     """
-    sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+    async with unit_of_work(request.app.state.sessionmaker) as session:
+        yield session
+
+
+@asynccontextmanager
+async def unit_of_work(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[AsyncSession]:
+    """One transaction: committed at the end, rolled back on an error except for the audit rows
+    of denials (R-LOG-1). For requests, and for work outside them (a websocket frame, a job)."""
     async with sessionmaker() as session:
         try:
             yield session

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -21,6 +22,7 @@ from app.api.problems import problem_response
 from app.errors import DomainError, NotAuthenticated, TooManyRequests
 from app.i18n import gettext_noop
 from app.logging_setup import correlation_id
+from app.plan_items.versions import STALE
 from app.web.errors import render_error_page
 
 logger = logging.getLogger("app.errors")
@@ -111,7 +113,15 @@ async def handle_unexpected(request: Request, error: Exception) -> Response:
     return _respond(request, 500, "internal_error", None, reference=reference)
 
 
+async def handle_lost_race(request: Request, error: Exception) -> Response:
+    """Two saves of the same version at the same moment: the database let one through and the
+    other's UPDATE matched no row. That is the conflict R-SAFE-2 describes, not a failure."""
+    assert isinstance(error, StaleDataError)
+    return _respond(request, 409, "stale_version", STALE)
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(StaleDataError, handle_lost_race)
     app.add_exception_handler(DomainError, handle_domain_error)
     app.add_exception_handler(RequestValidationError, handle_validation_error)
     app.add_exception_handler(StarletteHTTPException, handle_http_error)

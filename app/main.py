@@ -23,13 +23,22 @@ from app.clock import Clock, SystemClock
 from app.consents.events import PUBLISHER_KEY, ConsentEvents
 from app.db import make_engine, make_sessionmaker
 from app.error_handlers import handle_unexpected, install_error_handlers, too_large_response
+from app.housekeeping import Housekeeping
 from app.logging_setup import configure_logging
+from app.messaging import websocket as live
+from app.messaging.fanout import make_fanout
+from app.messaging.hub import Hub
+from app.messaging.notices import NewMessageNotices
 from app.middleware.body_limit import BodyLimitMiddleware
 from app.middleware.correlation import CorrelationIdMiddleware
 from app.middleware.security_headers import SecurityHeadersMiddleware
 from app.middleware.unexpected_errors import UnexpectedErrorMiddleware
+from app.notifications.senders import make_senders
+from app.notifications.worker import NotificationWorker
 from app.people.pid_vault import PidVault
 from app.settings import Environment, Settings
+from app.threads.events import PUBLISHER_KEY as MESSAGE_EVENTS_KEY
+from app.threads.events import MessageEvents
 from app.timeline.events import PUBLISHER_KEY as PLAN_EVENTS_KEY
 from app.timeline.events import PlanEvents
 from app.web.templating import Renderer
@@ -49,7 +58,19 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Live messages: the fan-out connects (retrying on its own if the broker is down).
+        await app.state.fanout.start()
+        await app.state.hub.start()
+        app.state.notices.start()
+        await app.state.housekeeping.start()
+        if settings.notification_worker:
+            await app.state.notification_worker.start()
         yield
+        await app.state.notification_worker.stop()
+        await app.state.housekeeping.stop()
+        await app.state.notices.stop()
+        await app.state.hub.stop()
+        await app.state.fanout.stop()
         await oidc_http.aclose()
         await engine.dispose()
 
@@ -67,11 +88,13 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.consent_events = ConsentEvents()
     app.state.plan_events = PlanEvents()
+    app.state.message_events = MessageEvents()
     app.state.sessionmaker = make_sessionmaker(
         engine,
         info={
             PUBLISHER_KEY: app.state.consent_events,
             PLAN_EVENTS_KEY: app.state.plan_events,
+            MESSAGE_EVENTS_KEY: app.state.message_events,
         },
     )
     app.state.pid_vault = PidVault(settings.resolved_data_key())
@@ -89,11 +112,19 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         else DevelopmentPopulationRegister()
     )
     app.state.login_limiter = RateLimiter(per_minute=settings.login_rate_per_minute, clock=clock)
+    app.state.fanout = make_fanout(settings)
+    app.state.hub = Hub(app, app.state.fanout, clock)
+    app.state.notices = NewMessageNotices(app)
+    app.state.housekeeping = Housekeeping(app.state.sessionmaker, clock)
+    app.state.notification_worker = NotificationWorker(
+        app.state.sessionmaker, make_senders(settings, clock), clock=clock, settings=settings
+    )
 
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(api.router)
     app.include_router(web.router)
+    app.include_router(live.router)
     if not settings.is_production:
         app.include_router(dev_idp.build_router(settings))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -6,6 +6,7 @@ import secrets
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -59,6 +60,25 @@ class Settings(BaseSettings):
     login_rate_per_minute: int = Field(default=20, ge=1)
     migrations_dir: Path = PROJECT_ROOT / "migrations"
     templates_dir: Path = PROJECT_ROOT / "templates"
+    # Live messages across app processes: one process needs nothing; several share PostgreSQL
+    # LISTEN/NOTIFY or Redis pub/sub (a wake-up carrying ids only; messages are read from the
+    # database).
+    fanout: Literal["memory", "postgres", "redis"] = "memory"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    # Notifications. Without an SMTP host, e-mail and SMS are written to files in
+    # <data_dir>/outbox for the developer to open.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str = "Samplan <ikkje-svar@samplan.invalid>"
+    smtp_starttls: bool = True
+    # R-NOTE-2: at most one notification per person in this many minutes.
+    notify_min_interval_minutes: int = Field(default=60, ge=1)
+    # The background sender; tests that drive it themselves turn it off.
+    notification_worker: bool = True
+    # Message attachments: PDF and images, at most this size.
+    max_attachment_bytes: int = Field(default=10 * 1_048_576, ge=1024)
 
     @model_validator(mode="after")
     def _production_needs_explicit_configuration(self) -> Settings:

@@ -16,7 +16,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.scenarios import BASELINE_ID, Scenario
+from bench.plan_bench import PACED_PERCENTILES, PacedResult
+from bench.scenarios import (
+    BASELINE_ID,
+    GENERATED_AUDIT_ROWS,
+    GENERATED_PLANS,
+    P7_TOLERANCE,
+    Scenario,
+)
 from bench.wrk import PERCENTILES, WrkResult
 
 PACKAGES = (
@@ -28,6 +35,7 @@ PACKAGES = (
     "pydantic",
     "sqlalchemy",
     "aiosqlite",
+    "asyncpg",
     "jinja2",
     "httpx",
 )
@@ -35,6 +43,8 @@ PACKAGES = (
 
 OTHER_WORK_LIMIT_PCT = 10.0  # % of the server's core used by anything but the server
 SATURATED_PCT = 90.0  # a server below this share of a core was not the limit
+PACED_LAG_LIMIT_MS = 10.0  # a fixed-rate generator later than this at p99 was itself the limit
+PACED_RATE_SHORTFALL = 0.95  # answered below this share of the offered rate: the server fell back
 
 
 @dataclass(frozen=True)
@@ -80,6 +90,8 @@ class Measurement:
     server_affinity: str = ""
     wrk_command: str = ""
     error: str | None = None
+    helper_cpu_pct: list[float] = field(default_factory=list)  # the server's database
+    paced: PacedResult | None = None  # the fixed-rate run at half the maximum rate
 
     @property
     def result(self) -> WrkResult | None:
@@ -117,17 +129,45 @@ class BenchRun:
             return None
         return result.requests_per_sec / baseline
 
+    def twin(self, measurement: Measurement) -> Measurement | None:
+        """P7: the same page's row on the empty database."""
+        name = measurement.scenario.empty_twin
+        return next((m for m in self.measurements if name and m.scenario.name == name), None)
+
+    def full_over_empty(self, measurement: Measurement) -> float | None:
+        """P7: this row's requests/s over its empty-database twin's."""
+        twin = self.twin(measurement)
+        result, empty = measurement.result, twin.result if twin else None
+        if result is None or empty is None or empty.requests_per_sec <= 0:
+            return None
+        return result.requests_per_sec / empty.requests_per_sec
+
     def verdict(self, measurement: Measurement) -> str:
-        result, ratio, bar = measurement.result, self.ratio(measurement), measurement.scenario.bar
+        result, ratio, scenario = measurement.result, self.ratio(measurement), measurement.scenario
         if measurement.error is not None or result is None:
             return "ERROR"
         if result.errors:
             return f"FAIL ({result.errors} errors)"
-        if measurement.scenario.id == BASELINE_ID:
+        if scenario.id == BASELINE_ID:
             return "baseline"
-        if bar is None or ratio is None:
+        missed = []
+        if scenario.bar is not None and ratio is not None and ratio < scenario.bar:
+            missed.append("throughput")
+        paced = measurement.paced
+        if paced is not None and paced.errors:
+            missed.append(f"{paced.errors} errors at 50 %")
+        elif paced is not None and scenario.paced_p99_bar_ms is not None:
+            if paced.percentiles_ms[99] > scenario.paced_p99_bar_ms:
+                missed.append("p99 at 50 %")
+        full_over_empty = self.full_over_empty(measurement)
+        if full_over_empty is not None and full_over_empty < 1 - P7_TOLERANCE:
+            missed.append("× empty")
+        if missed:
+            return f"FAIL ({', '.join(missed)})"
+        has_bar = scenario.bar is not None or scenario.paced_p99_bar_ms is not None
+        if not has_bar and full_over_empty is None:
             return "—"
-        return "pass" if ratio >= bar else "FAIL"
+        return "pass"
 
 
 # --- facts about the machine and the software ---------------------------------------------------
@@ -244,10 +284,19 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str) -> 
     return lines
 
 
+def _bar(scenario: Scenario) -> str:
+    bars = [f"≥ {scenario.bar:.2f}"] if scenario.bar is not None else []
+    if scenario.paced_p99_bar_ms is not None:
+        bars.append(f"p99 ≤ {scenario.paced_p99_bar_ms:.0f} ms at 50 %")
+    if scenario.empty_twin is not None:
+        bars.append(f"≥ {1 - P7_TOLERANCE:.2f} × empty")
+    return ", ".join(bars) or "—"
+
+
 def results_table(run: BenchRun) -> list[str]:
     rows = []
     for m in run.measurements:
-        result, ratio, bar = m.result, run.ratio(m), m.scenario.bar
+        result, ratio = m.result, run.ratio(m)
         p = result.percentiles_ms if result else {}
         rows.append(
             [
@@ -257,7 +306,7 @@ def results_table(run: BenchRun) -> list[str]:
                 run.verdict(m),
                 _rps(result.requests_per_sec) if result else "—",
                 f"{ratio:.3f}" if ratio is not None else "—",
-                f"≥ {bar:.2f}" if bar is not None else "—",
+                _bar(m.scenario),
                 _ms(p[50]) if p else "—",
                 _ms(p[90]) if p else "—",
                 _ms(p[99]) if p else "—",
@@ -298,6 +347,83 @@ def latency_table(run: BenchRun) -> list[str]:
     return _table(header, rows, "l" + "r" * (len(header) - 1))
 
 
+def paced_table(run: BenchRun) -> list[str]:
+    """The fixed-rate runs: latency at half of each row's maximum rate."""
+    rows = []
+    for m in run.measurements:
+        paced = m.paced
+        if paced is None:
+            continue
+        bar = m.scenario.paced_p99_bar_ms
+        rows.append(
+            [
+                m.scenario.name,
+                _rps(paced.target_rate),
+                _rps(paced.achieved_rate),
+                *(_ms(paced.percentiles_ms[p]) for p in PACED_PERCENTILES),
+                _ms(paced.max_ms),
+                str(paced.errors),
+                f"≤ {bar:.0f}" if bar is not None else "—",
+                f"{paced.server_cpu_pct:.0f}" if paced.server_cpu_pct is not None else "—",
+                _ms(paced.send_lag_p99_ms),
+            ]
+        )
+    if not rows:
+        return []
+    header = [
+        "Row",
+        "offered req/s",
+        "answered req/s",
+        *(f"p{p} ms" for p in PACED_PERCENTILES),
+        "max ms",
+        "Errors",
+        "p99 bar ms",
+        "server CPU %",
+        "send lag p99 ms",
+    ]
+    return _table(header, rows, "l" + "r" * (len(header) - 1))
+
+
+def p7_table(run: BenchRun) -> list[str]:
+    """P7: each page on the full database against the same page on the empty one."""
+    rows = []
+    for m in run.measurements:
+        twin = run.twin(m)
+        if m.scenario.empty_twin is None:
+            continue
+        full, empty = m.result, twin.result if twin else None
+        ratio = run.full_over_empty(m)
+        p99_full = m.paced.percentiles_ms[99] if m.paced else None
+        p99_empty = twin.paced.percentiles_ms[99] if twin and twin.paced else None
+        rows.append(
+            [
+                m.scenario.label,
+                _rps(empty.requests_per_sec) if empty else "—",
+                _rps(full.requests_per_sec) if full else "—",
+                f"{ratio:.3f}" if ratio is not None else "—",
+                _ms(p99_empty) if p99_empty is not None else "—",
+                _ms(p99_full) if p99_full is not None else "—",
+                f"{p99_full / p99_empty:.2f}" if p99_full and p99_empty else "—",
+                f"≥ {1 - P7_TOLERANCE:.2f}",
+                run.verdict(m),
+            ]
+        )
+    if not rows:
+        return []
+    header = [
+        "Page",
+        "empty req/s",
+        "full req/s",
+        "full ÷ empty",
+        "p99 at 50 %, empty ms",
+        "full ms",
+        "full ÷ empty",
+        "Bar",
+        "Result",
+    ]
+    return _table(header, rows, "lrrrrrrrl")
+
+
 def throughput_plot(run: BenchRun, width: int = 50) -> list[str]:
     """Requests/s of every row as a bar scaled to R0, with each row's bar marked by `|`."""
     measured = [(m, m.result) for m in run.measurements]
@@ -333,6 +459,7 @@ def resources_table(run: BenchRun) -> list[str]:
                 ", ".join(f"{c:.0f}" for c in m.server_cpu_pct) or "—",
                 f"{m.server_rss_kib / 1024:.1f}" if m.server_rss_kib is not None else "—",
                 ", ".join(f"{c:.0f}" for c in m.load_cpu_pct) or "—",
+                ", ".join(f"{c:.0f}" for c in m.helper_cpu_pct) or "—",
                 "; ".join(_busy(busy) for busy in m.cpu_busy_pct) or "—",
                 m.server_affinity or "—",
                 m.response,
@@ -344,11 +471,12 @@ def resources_table(run: BenchRun) -> list[str]:
         "server CPU %",
         "server RSS MiB",
         "wrk CPU %",
+        "database CPU %",
         "CPU busy %",
         "server CPUs",
         "Response",
     ]
-    return _table(header, rows, "lrrrrrll")
+    return _table(header, rows, "lrrrrrrll")
 
 
 def _busy(busy: Mapping[str, float]) -> str:
@@ -363,8 +491,11 @@ def noise_warnings(run: BenchRun) -> list[str]:
         samples = zip(m.server_cpu_pct, m.load_cpu_pct, m.cpu_busy_pct, strict=False)
         for number, (server, load, busy) in enumerate(samples, start=1):
             signs = []
+            # The database runs on the load core (bench/plan_bench.py): its work is not noise.
+            helper = m.helper_cpu_pct[number - 1] if number <= len(m.helper_cpu_pct) else 0.0
             if run.pinning.enabled:
-                for cpu, own, role in ((server_cpu, server, "server"), (load_cpu, load, "wrk")):
+                load_side = (load_cpu, load + helper, "wrk and the database" if helper else "wrk")
+                for cpu, own, role in ((server_cpu, server, "server"), load_side):
                     other = busy.get(cpu, 0.0) - own
                     if other > OTHER_WORK_LIMIT_PCT:
                         signs.append(f"other work took {other:.0f} % of {cpu} ({role}'s core)")
@@ -372,7 +503,38 @@ def noise_warnings(run: BenchRun) -> list[str]:
                 signs.append(f"the server used only {server:.0f} % of its core (not saturated)")
             if signs:
                 warnings.append(f"{m.scenario.name}, run {number}: " + "; ".join(signs))
+        paced = m.paced
+        if paced is not None and paced.send_lag_p99_ms > PACED_LAG_LIMIT_MS:
+            warnings.append(
+                f"{m.scenario.name}, fixed rate: the generator sent {paced.send_lag_p99_ms:.0f} ms "
+                "late at p99 (its own core was busy)"
+            )
+        if paced is not None and paced.achieved_rate < PACED_RATE_SHORTFALL * paced.target_rate:
+            warnings.append(
+                f"{m.scenario.name}, fixed rate: {paced.achieved_rate:,.0f} of "
+                f"{paced.target_rate:,.0f} requests/s answered"
+            )
     return warnings
+
+
+PACED_NOTE = (
+    "A fixed-rate run after the row's wrk runs, at half its requests/s (bench/plan_bench.py): "
+    "requests go out on schedule whatever the answers do, and each latency counts from when its "
+    "request was due, so a stall shows instead of hiding (coordinated omission). Same "
+    "connections and duration as wrk, on the load core. Send lag: how late the generator itself "
+    "sent; above a few ms it, not the server, limited the run."
+)
+P7_NOTE = (
+    f"The same pages of the same plan with {GENERATED_PLANS:,} generated plans and "
+    f"{GENERATED_AUDIT_ROWS:,} audit rows beside it (bench/plan_data.py), measured in this run "
+    "on a server and database of their own, set up the same way. The bar is on requests/s; the "
+    "p99 ratio is shown, not judged: at a few dozen requests/s it rests on a handful of the "
+    "slowest answers. Messages (issue 7) do not exist yet."
+)
+
+
+def _section(title: str, table: list[str], note: str) -> list[str]:
+    return [f"## {title}", "", *table, "", note, ""] if table else []
 
 
 def _facts(facts: Mapping[str, str]) -> list[str]:
@@ -420,6 +582,8 @@ def render_report(
         "",
         *latency_table(run),
         "",
+        *_section("Latency at half the maximum rate", paced_table(run), PACED_NOTE),
+        *_section("P7: cost with a full database", p7_table(run), P7_NOTE),
         "Throughput relative to the fastest row (`|` marks the row's bar):",
         "",
         *throughput_plot(run),
@@ -465,15 +629,18 @@ def render_report(
         f"- Load: wrk, 1 thread, {config.connections} connections, keep-alive, default 2 s socket "
         f"timeout; {config.warmup_s} s warm-up at the same concurrency (discarded), then "
         f"{config.repeats} measured run(s) of {config.duration_s} s; the table shows the run with "
-        "the median requests/s.",
+        "the median requests/s. Rows that open fewer connections (pages that take tens of ms) "
+        "show it in their wrk command below.",
         "- Each server is started once for its rows on a free 127.0.0.1 port with a fresh data "
         "directory, waits until its ready URL answers 200, and is stopped after its last row. "
         "`SAMPLAN_*` variables from the caller's environment are not passed on.",
         f"- Load average (1, 5, 15 min) before: {run.load_before}; after: {run.load_after}. "
         "Other work on this machine during the run skews the figures.",
-        "- Not yet measured: latency at a fixed offered rate (needs wrk2 or locust), repeats "
-        "with medians of ≥ 3 runs of ≥ 60 s, database-backed HTTP rows beyond P1-auth's session "
-        "lookup (the access rows A0–A2 are in-process).",
+        "- PostgreSQL rows: each such server has a cluster of its own in its data directory "
+        "(initdb, `fsync=off`, Unix socket), pinned to the load core; its CPU is the database "
+        "column above and is not counted as other work on that core.",
+        "- Not yet measured: repeats with medians of ≥ 3 runs of ≥ 60 s; message rows (P3–P6, "
+        "issue 7).",
         "",
         "Servers:",
         "",

@@ -1,11 +1,13 @@
 """`python -m bench.run`: measure every scenario against R0 and write `bench/REPORT.md`.
 
 For each server in `bench.scenarios` (R0's first): a fresh data directory, its prepare hook
-(Samplan: migrations), uvicorn on a free 127.0.0.1 port pinned to one core, a wait until its
-ready URL answers; then per scenario a probe GET, a wrk warm-up and the measured wrk run(s)
-from the other core. Servers run in their own process groups and are always stopped, also on
-Ctrl-C, SIGTERM or an error. Exit status: 0 when everything was measured (missed bars included),
-1 when a server, a setup step or wrk failed, 130 when interrupted (no report written then).
+(Samplan: migrations; on PostgreSQL a cluster of its own), uvicorn on a free 127.0.0.1 port pinned
+to one core, a wait until its ready URL answers; then per scenario a probe GET, a wrk warm-up and
+the measured wrk run(s) from the other core, and for paced rows a fixed-rate run at half the
+rate. Servers run in their own process groups and are always stopped (and their cleanup hook
+run), also on Ctrl-C, SIGTERM or an error. Exit status: 0 when everything was measured (missed
+bars included), 1 when a server, a setup step or wrk failed, 130 when interrupted (no report
+written then).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from types import FrameType
 import httpx
 
 from bench.access_bench import render_access_summary, run_access_bench, with_access_section
+from bench.plan_bench import PlanBenchError, run_paced
 from bench.report import (
     BenchRun,
     Measurement,
@@ -289,24 +292,31 @@ def running_server(spec: ServerSpec, *, pinning: Pinning, python: str) -> Iterat
             env=server_env(spec, data_dir, base_url),
             project_root=PROJECT_ROOT,
             python=python,
+            load_prefix=tuple(pinning.load_prefix()),
         )
-        if spec.prepare is not None:
-            log.info("%s: preparing", spec.name)
-            spec.prepare(context)
-        command = server_command(spec, pinning=pinning, python=python, port=port)
-        log_path = Path(tmp) / "server.log"
-        log.info("%s: starting on 127.0.0.1:%d", spec.name, port)
-        with process_group(command, env=dict(context.env), log_path=log_path) as process:
-            server = RunningServer(
-                spec=spec,
-                context=context,
-                base_url=base_url,
-                process=process,
-                log_path=log_path,
-            )
-            wait_until_ready(server)
-            yield server
-            log.info("%s: stopping", spec.name)
+        try:
+            if spec.prepare is not None:
+                log.info("%s: preparing", spec.name)
+                started = time.monotonic()
+                spec.prepare(context)
+                log.info("%s: prepared in %.0f s", spec.name, time.monotonic() - started)
+            command = server_command(spec, pinning=pinning, python=python, port=port)
+            log_path = Path(tmp) / "server.log"
+            log.info("%s: starting on 127.0.0.1:%d", spec.name, port)
+            with process_group(command, env=dict(context.env), log_path=log_path) as process:
+                server = RunningServer(
+                    spec=spec,
+                    context=context,
+                    base_url=base_url,
+                    process=process,
+                    log_path=log_path,
+                )
+                wait_until_ready(server)
+                yield server
+                log.info("%s: stopping", spec.name)
+        finally:
+            if spec.cleanup is not None:
+                spec.cleanup(context)
 
 
 # --- measuring ----------------------------------------------------------------------------------
@@ -315,30 +325,36 @@ def running_server(spec: ServerSpec, *, pinning: Pinning, python: str) -> Iterat
 def measure(
     scenario: Scenario, server: RunningServer, *, config: RunConfig, pinning: Pinning, wrk: str
 ) -> Measurement:
-    url = server.base_url + scenario.path
+    context = ScenarioContext(server.context, server.base_url)
+    path = scenario.path
+    if scenario.path_params is not None:
+        path = path.format_map(scenario.path_params(context))
+    url = server.base_url + path
     measurement = Measurement(scenario=scenario, url=url)
     headers: dict[str, str] = {}
     if scenario.setup is not None:
-        headers.update(scenario.setup(ScenarioContext(server.context, server.base_url)) or {})
+        headers.update(scenario.setup(context) or {})
 
     with httpx.Client(trust_env=False, timeout=10.0) as client:
         try:
             probe = client.get(url, headers=headers)
         except httpx.HTTPError as exc:
-            raise BenchError(f"GET {scenario.path} failed: {exc!r}") from exc
+            raise BenchError(f"GET {path} failed: {exc!r}") from exc
     if probe.status_code != scenario.expect_status:
         raise BenchError(
-            f"GET {scenario.path} answered {probe.status_code}, expected "
+            f"GET {path} answered {probe.status_code}, expected "
             f"{scenario.expect_status}: {probe.text[:120]!r}"
         )
     content_type = probe.headers.get("content-type", "no content-type")
     measurement.response = f"{probe.status_code} {content_type}, {len(probe.content)} B"
 
+    connections = scenario.connections or config.connections
+
     def command(duration_s: int, latency: bool) -> list[str]:
         return wrk_command(
             wrk=wrk,
             prefix=pinning.load_prefix(),
-            connections=config.connections,
+            connections=connections,
             duration_s=duration_s,
             url=url,
             headers=headers,
@@ -353,9 +369,11 @@ def measure(
     measurement.wrk_command = display_command(measured)
     pid = server.process.pid
     cpus = [f"cpu{pinning.server_cpu}", f"cpu{pinning.load_cpu}"] if pinning.enabled else ["cpu"]
+    helper_cpu = server.spec.helper_cpu
     for number in range(1, config.repeats + 1):
         log.info("%s: run %d/%d, %d s", scenario.name, number, config.repeats, config.duration_s)
         server_before, load_before = cpu_seconds(pid), children_cpu_seconds()
+        helper_before = helper_cpu(server.context) if helper_cpu else None
         ticks_before, start = cpu_ticks(), time.monotonic()
         output = run_wrk(measured, config.duration_s)
         wall = time.monotonic() - start
@@ -364,6 +382,9 @@ def measure(
             children_cpu_seconds(),
             cpu_ticks(),
         )
+        helper_after = helper_cpu(server.context) if helper_cpu else None
+        if helper_before is not None and helper_after is not None:
+            measurement.helper_cpu_pct.append((helper_after - helper_before) / wall * 100)
         server.check_alive()
         try:
             result = parse_wrk_output(output)
@@ -382,6 +403,26 @@ def measure(
     rss = _proc_status(pid, "VmRSS")
     measurement.server_rss_kib = int(rss.split()[0]) if rss else None
     measurement.server_affinity = _proc_status(pid, "Cpus_allowed_list") or ""
+    if scenario.paced and measurement.result is not None:
+        rate = measurement.result.requests_per_sec / 2
+        if rate <= 0:
+            raise BenchError("wrk got no answer in time, so there is no rate to halve")
+        log.info("%s: fixed rate %.0f requests/s, %d s", scenario.name, rate, config.duration_s)
+        try:
+            measurement.paced = run_paced(
+                url,
+                headers=headers,
+                rate=rate,
+                duration_s=config.duration_s,
+                connections=connections,
+                expect_status=scenario.expect_status,
+                prefix=pinning.load_prefix(),
+                python=sys.executable,
+                server_pid=pid,
+            )
+        except PlanBenchError as exc:
+            raise BenchError(str(exc)) from exc
+        server.check_alive()
     return measurement
 
 
@@ -487,7 +528,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--only",
         action="append",
         metavar="ID",
-        help="measure only rows with this id (R0 always runs); repeatable",
+        help="measure only rows with this id (R0 always runs, P7 brings its P2 rows); repeatable",
     )
     parser.add_argument(
         "--output",
@@ -514,6 +555,13 @@ def _preflight() -> str:
     return wrk
 
 
+def http_rows(only: Sequence[str] | None) -> list[Scenario]:
+    """The HTTP rows to run: R0 always, and a P7 row's twin on the empty database with it."""
+    chosen = [s for s in SCENARIOS if not only or s.id == BASELINE_ID or s.id in only]
+    twins = {s.empty_twin for s in chosen if s.empty_twin}
+    return [s for s in SCENARIOS if s in chosen or s.name in twins]
+
+
 def in_process_rows(only: Sequence[str] | None) -> list[InProcessScenario]:
     """The in-process rows to run (bench/access_bench.py); A0 runs whenever one of them does."""
     rows = [s for s in IN_PROCESS_SCENARIOS if not only or s.id in only]
@@ -534,7 +582,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         repeats=args.repeats,
         quick=args.quick,
     )
-    scenarios = [s for s in SCENARIOS if not args.only or s.id == BASELINE_ID or s.id in args.only]
+    scenarios = http_rows(args.only)
     in_process = in_process_rows(args.only)
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _interrupt)

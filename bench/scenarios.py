@@ -1,8 +1,9 @@
 """What `make bench` measures: the servers it starts and the scenarios (report rows) it runs.
 
-A later issue adds a row by appending a `Scenario` to `SCENARIOS`, and a server (for example
-Samplan on PostgreSQL) by appending a `ServerSpec` to `SERVERS`. The orchestrator in `bench.run`
-starts each server once, runs its scenarios in list order, and stops it; `R0` always runs first.
+A later issue adds a row by appending a `Scenario` to `SCENARIOS`, and a server by appending a
+`ServerSpec` to `SERVERS` (the plan rows' PostgreSQL servers, bench/plan_bench.py, are one). The
+orchestrator in `bench.run` starts each server once, runs its scenarios in list order, and stops
+it; `R0` always runs first.
 """
 
 from __future__ import annotations
@@ -14,9 +15,14 @@ from pathlib import Path
 
 import httpx
 
+from bench import plan_bench
 from bench.login import SESSION_COOKIE, LoginFailed, log_in_citizen
 
 BASELINE_ID = "R0"
+# P7: a page on the full database may cost at most this much more than on the empty one.
+P7_TOLERANCE = 0.20
+GENERATED_PLANS = 10_000
+GENERATED_AUDIT_ROWS = 1_000_000
 
 
 class BenchError(Exception):
@@ -32,6 +38,8 @@ class ServerContext:
     env: Mapping[str, str]
     project_root: Path
     python: str
+    # Pins a helper process (a database) to the load generator's core, like wrk; () unpinned.
+    load_prefix: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -45,7 +53,11 @@ class ScenarioContext:
 # A setup hook runs after the server answers and before the warm-up. It may create data through
 # the running server or the CLI, and returns extra request headers (for example a session cookie).
 SetupHook = Callable[[ScenarioContext], Mapping[str, str] | None]
+# Values for the `{placeholders}` in a row's path, e.g. the id of a plan made by the prepare hook.
+PathHook = Callable[[ScenarioContext], Mapping[str, str]]
 PrepareHook = Callable[[ServerContext], None]
+# CPU seconds a server's helper processes (its database) have used so far; None if unknown.
+HelperCpu = Callable[[ServerContext], float | None]
 # A server's environment, from its fresh data directory and the URL it will answer on.
 EnvFactory = Callable[[Path, str], Mapping[str, str]]
 
@@ -65,6 +77,8 @@ class ServerSpec:
     ready_path: str
     env: EnvFactory = _no_env
     prepare: PrepareHook | None = None  # runs before the server starts, e.g. migrations
+    cleanup: PrepareHook | None = None  # runs after it stopped, also when prepare failed
+    helper_cpu: HelperCpu | None = None  # its database's CPU, told apart from other work
 
 
 @dataclass(frozen=True)
@@ -78,6 +92,17 @@ class Scenario:
     bar: float | None = None  # lowest acceptable requests/s as a ratio to R0
     setup: SetupHook | None = field(default=None, compare=False)
     expect_status: int = 200
+    path_params: PathHook | None = field(default=None, compare=False)
+    # After the wrk runs, a fixed-rate run at half the row's maximum rate (bench/plan_bench.py),
+    # and the highest acceptable p99 in ms there (None: report only).
+    paced: bool = False
+    paced_p99_bar_ms: float | None = None
+    # P7: the `name` of the same page's row on the empty database; this row's requests/s must
+    # be within P7_TOLERANCE of that row's.
+    empty_twin: str | None = None
+    # Open connections for this row instead of --connections: a page that takes a tenth of a
+    # second would queue for seconds behind 64 and run into wrk's 2 s timeout.
+    connections: int | None = None
 
     @property
     def name(self) -> str:
@@ -97,7 +122,12 @@ def samplan_env(data_dir: Path, base_url: str) -> Mapping[str, str]:
 
 def _cli(ctx: ServerContext, command_name: str) -> None:
     """`python -m app.cli <command_name>` with the server's environment."""
-    command = [ctx.python, "-m", "app.cli", command_name]
+    _python_module(ctx, "app.cli", command_name)
+
+
+def _python_module(ctx: ServerContext, *args: str, timeout_s: int = 300) -> None:
+    """`python -m <args>` with the server's environment."""
+    command = [ctx.python, "-m", *args]
     try:
         done = subprocess.run(
             command,
@@ -106,11 +136,11 @@ def _cli(ctx: ServerContext, command_name: str) -> None:
             stdin=subprocess.DEVNULL,
             capture_output=True,
             text=True,
-            timeout=300,
+            timeout=timeout_s,
             check=False,
         )
     except subprocess.TimeoutExpired as exc:
-        raise BenchError(f"{' '.join(command)} did not finish in 300 s") from exc
+        raise BenchError(f"{' '.join(command)} did not finish in {timeout_s} s") from exc
     if done.returncode != 0:
         tail = (done.stdout + done.stderr).strip().splitlines()[-15:]
         raise BenchError(f"{' '.join(command)} exited with {done.returncode}:\n" + "\n".join(tail))
@@ -127,6 +157,38 @@ def migrate_and_seed(ctx: ServerContext) -> None:
     _cli(ctx, "seed-demo")
 
 
+def samplan_postgresql_env(data_dir: Path, base_url: str) -> Mapping[str, str]:
+    return {
+        **samplan_env(data_dir, base_url),
+        "SAMPLAN_DATABASE_URL": plan_bench.database_url(data_dir),
+    }
+
+
+def plan_database(*, plans: int, audit_rows: int) -> PrepareHook:
+    """A PostgreSQL cluster of the server's own (bench/plan_bench.py), migrated, the demo data,
+    `plans` generated plans with `audit_rows` audit rows, and the measured plan
+    (bench/plan_data.py)."""
+
+    def prepare(ctx: ServerContext) -> None:
+        try:
+            plan_bench.start_cluster(ctx)
+        except plan_bench.PlanBenchError as exc:
+            raise BenchError(str(exc)) from exc
+        migrate_and_seed(ctx)
+        generate = ["--plans", str(plans), "--audit-rows", str(audit_rows)] if plans else []
+        _python_module(ctx, "bench.plan_data", *generate, timeout_s=900)
+
+    return prepare
+
+
+def measured_plan(ctx: ScenarioContext) -> Mapping[str, str]:
+    """`{plan_id}`: the plan bench/plan_data.py grew for the rows to read."""
+    try:
+        return plan_bench.measured_plan(ctx)
+    except plan_bench.PlanBenchError as exc:
+        raise BenchError(str(exc)) from exc
+
+
 def citizen_session(person: str) -> SetupHook:
     """A setup hook that logs in as the demo citizen `person` through the built-in provider
     (the real OpenID Connect round trip, see bench/login.py) and sends its session cookie."""
@@ -140,6 +202,10 @@ def citizen_session(person: str) -> SetupHook:
 
     return setup
 
+
+PLAN_PAGE = "/plans/{plan_id}"
+PLAN_CONNECTIONS = 4  # enough to keep one worker busy, few enough to stay under wrk's timeout
+TIMELINE_PAGE = "/plans/{plan_id}/timeline"
 
 SERVERS: tuple[ServerSpec, ...] = (
     ServerSpec(
@@ -164,6 +230,32 @@ SERVERS: tuple[ServerSpec, ...] = (
         ready_path="/readyz",
         env=samplan_env,
         prepare=migrate_and_seed,
+    ),
+    ServerSpec(
+        name="samplan-pg",
+        description=(
+            "Samplan, SAMPLAN_ENV=test, PostgreSQL (a cluster of its own, fsync off, pinned to "
+            "the load core): the demo data, Per Mikkelsen's plan grown to 10 goals and 10 actions"
+        ),
+        app_args=("--factory", "app.main:create_app_from_environment"),
+        ready_path="/readyz",
+        env=samplan_postgresql_env,
+        prepare=plan_database(plans=0, audit_rows=0),
+        cleanup=plan_bench.stop_cluster,
+        helper_cpu=plan_bench.cluster_cpu_seconds,
+    ),
+    ServerSpec(
+        name="samplan-pg-full",
+        description=(
+            f"the same, plus {GENERATED_PLANS:,} generated plans with their goals, actions, "
+            f"notes and timelines and {GENERATED_AUDIT_ROWS:,} audit rows (bench/plan_data.py)"
+        ),
+        app_args=("--factory", "app.main:create_app_from_environment"),
+        ready_path="/readyz",
+        env=samplan_postgresql_env,
+        prepare=plan_database(plans=GENERATED_PLANS, audit_rows=GENERATED_AUDIT_ROWS),
+        cleanup=plan_bench.stop_cluster,
+        helper_cpu=plan_bench.cluster_cpu_seconds,
     ),
 )
 
@@ -198,6 +290,54 @@ SCENARIOS: tuple[Scenario, ...] = (
         path="/api/v1/me",
         server="samplan",
         setup=citizen_session("Per Mikkelsen"),
+    ),
+    # P2: pages of the measured plan as its owner, on PostgreSQL with the demo data only.
+    Scenario(
+        id="P2",
+        label="plan page as the owner (10 goals, 10 actions), PostgreSQL",
+        path=PLAN_PAGE,
+        server="samplan-pg",
+        bar=0.06,
+        setup=citizen_session("Per Mikkelsen"),
+        path_params=measured_plan,
+        connections=PLAN_CONNECTIONS,
+        paced=True,
+        paced_p99_bar_ms=50.0,
+    ),
+    Scenario(
+        id="P2",
+        label="timeline page as the owner (newest 30 entries), PostgreSQL",
+        path=TIMELINE_PAGE,
+        server="samplan-pg",
+        bar=0.06,
+        setup=citizen_session("Per Mikkelsen"),
+        path_params=measured_plan,
+        connections=PLAN_CONNECTIONS,
+        paced=True,
+        paced_p99_bar_ms=50.0,
+    ),
+    # P7: the same pages with 10,000 more plans and 1,000,000 audit rows in the database.
+    Scenario(
+        id="P7",
+        label="plan page as the owner, full database",
+        path=PLAN_PAGE,
+        server="samplan-pg-full",
+        setup=citizen_session("Per Mikkelsen"),
+        path_params=measured_plan,
+        connections=PLAN_CONNECTIONS,
+        paced=True,
+        empty_twin=f"P2 {PLAN_PAGE}",
+    ),
+    Scenario(
+        id="P7",
+        label="timeline page as the owner, full database",
+        path=TIMELINE_PAGE,
+        server="samplan-pg-full",
+        setup=citizen_session("Per Mikkelsen"),
+        path_params=measured_plan,
+        connections=PLAN_CONNECTIONS,
+        paced=True,
+        empty_twin=f"P2 {TIMELINE_PAGE}",
     ),
 )
 

@@ -11,6 +11,7 @@ else
   command -v chromium >/dev/null || wanted+=(chromium)
   # The interop tests run an independent OpenID Provider on Node (tests/interop).
   command -v npm >/dev/null || wanted+=(nodejs npm)
+  command -v redis-server >/dev/null || wanted+=(redis-server)
   { ldconfig -p || /sbin/ldconfig -p; } 2>/dev/null | grep 'libpangoft2-1\.0\.so\.0' >/dev/null || wanted+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
   postgres_url="${SAMPLAN_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test}"
   if ! .venv/bin/python - "$postgres_url" <<'PY' 2>/dev/null; then

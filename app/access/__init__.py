@@ -23,7 +23,7 @@ from app.access.decisions import (
     roles_on,
 )
 from app.access.permissions import Permission, Purpose, Role
-from app.access.plan_access import PlanAccess, check, open_plan
+from app.access.plan_access import PlanAccess, check, open_plan, peek_plan
 from app.access.powers_of_attorney import (
     powers_given_or_held,
     require_granter,
@@ -47,6 +47,7 @@ __all__ = [
     "capabilities_many",
     "municipality_capabilities",
     "open_plan",
+    "peek_plan",
     "powers_given_or_held",
     "require",
     "require_for_person",

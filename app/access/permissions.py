@@ -47,6 +47,8 @@ class Permission(StrEnum):
     REVIEW_GOAL = "review_goal"
     WRITE_CONTRIBUTION = "write_contribution"
     EDIT_PLAN_FRAME = "edit_plan_frame"
+    CLOSE_THREAD = "close_thread"
+    ADD_THREAD_MEMBER = "add_thread_member"
     CREATE_ACTION = "create_action"
     UPDATE_ACTION = "update_action"
     COMMENT_ON_ACTION = "comment_on_action"
@@ -145,6 +147,8 @@ PART: dict[Permission, PlanPart | None] = {
     Permission.COMMENT_ON_ACTION: PlanPart.GOALS_ACTIONS,
     Permission.READ_MESSAGES: PlanPart.MESSAGES,
     Permission.POST_MESSAGE: PlanPart.MESSAGES,
+    Permission.CLOSE_THREAD: PlanPart.MESSAGES,
+    Permission.ADD_THREAD_MEMBER: PlanPart.MESSAGES,
     Permission.READ_MINUTES: PlanPart.MEETINGS,
     Permission.APPROVE_MINUTES: PlanPart.MEETINGS,
     Permission.CALL_MEETING: PlanPart.MEETINGS,
@@ -158,6 +162,8 @@ WRITES = frozenset(
         Permission.REVIEW_GOAL,
         Permission.WRITE_CONTRIBUTION,
         Permission.EDIT_PLAN_FRAME,
+        Permission.CLOSE_THREAD,
+        Permission.ADD_THREAD_MEMBER,
         Permission.CREATE_ACTION,
         Permission.UPDATE_ACTION,
         Permission.COMMENT_ON_ACTION,
@@ -221,6 +227,10 @@ TABLE: dict[Permission, dict[Role, Rule]] = {
         R.RELATIVE: WRITE, R.PROVIDER: WRITE, R.COORDINATOR: ALLOW,
     },
     Permission.EDIT_PLAN_FRAME: {R.COORDINATOR: ALLOW},
+    Permission.CLOSE_THREAD: {R.COORDINATOR: ALLOW},
+    Permission.ADD_THREAD_MEMBER: {
+        R.OWNER: ALLOW, **_GUARDIANS, R.REPRESENTATIVE: SCOPE, R.COORDINATOR: ALLOW,
+    },
     Permission.CREATE_ACTION: {
         R.PROVIDER: ByGrant(GrantMode.WRITE, own_unit=True), R.COORDINATOR: ALLOW,
     },

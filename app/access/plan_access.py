@@ -98,7 +98,14 @@ class PlanAccess:
         return Role.COORDINATOR in self.facts.roles
 
     def readable_parts(self) -> frozenset[str]:
-        return frozenset(part for part, needed in PART_READERS.items() if self.allows(needed))
+        parts = {part for part, needed in PART_READERS.items() if self.allows(needed)}
+        # Messages on the timeline: only for those who may read every thread (the owner's side,
+        # the coordinator), since the timeline does not know each thread's members.
+        if self.allows(Permission.READ_MESSAGES, ItemFacts(type="thread")):
+            parts.add("messages")
+        if self.allows(Permission.READ_ACCESS_LOG) or self.allows(Permission.RECORD_PAPER_CONSENT):
+            parts.add("group")
+        return frozenset(parts)
 
 
 async def open_plan(
@@ -117,6 +124,20 @@ async def open_plan(
     if plan is None or facts is None or not is_visible(facts):
         await _record(session, actor, intent, plan, facts, None, clock, "not_found", "no_plan")
         raise NotFound(PLAN_NOT_FOUND, code="plan_not_found")
+    return await _opened(session, plan, facts)
+
+
+async def peek_plan(
+    session: AsyncSession, actor: Actor, plan: Plan, *, clock: Clock
+) -> PlanAccess | None:
+    """What someone else could do in the plan, asked by the system, not by them (whom to tell
+    that something is new): nothing is written to the audit log in their name, and nothing
+    is shown to them. None when they may not know the plan exists."""
+    facts = await plan_facts(session, actor, plan, clock=clock)
+    return await _opened(session, plan, facts) if is_visible(facts) else None
+
+
+async def _opened(session: AsyncSession, plan: Plan, facts: PlanFacts) -> PlanAccess:
     hidden: frozenset[tuple[str, uuid.UUID]] = frozenset()
     if Role.GUARDIAN_OF_YOUTH in facts.roles:
         rows = await session.execute(

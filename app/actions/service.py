@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import access
 from app.access import Actor, ItemFacts, Permission, PlanAccess
+from app.access.decisions import ITEM_NOT_FOUND
 from app.clock import Clock
 from app.errors import InvalidInput, NotFound
 from app.i18n import gettext_noop
@@ -44,8 +45,6 @@ ACTION_FIELDS = (
     "deadline",
     "status",
 )
-ACTION_NOT_FOUND = gettext_noop("We could not find that action.")
-NOTE_NOT_FOUND = gettext_noop("We could not find that note.")
 NO_UNIT = gettext_noop("Choose the service responsible for the action.")
 UNKNOWN_UNIT = gettext_noop("That service does not exist in this municipality.")
 NOT_IN_UNIT = gettext_noop("The person responsible must work in the responsible service.")
@@ -72,7 +71,7 @@ def action_item(action: Action) -> ItemFacts:
 async def _action(session: AsyncSession, opened: PlanAccess, action_id: uuid.UUID) -> Action:
     action = await session.get(Action, action_id)
     if action is None or action.plan_id != opened.plan.id:
-        raise NotFound(ACTION_NOT_FOUND, code="action_not_found")
+        raise NotFound(ITEM_NOT_FOUND, code="item_not_found")
     return action
 
 
@@ -276,9 +275,7 @@ async def add_note(
         action_id=action.id,
         kind=kind,
         text=cleaned,
-        author_unit_id=action.responsible_unit_id
-        if kind is NoteKind.PROGRESS and actor.employee_id
-        else None,
+        author_unit_id=_writer_unit(opened, action) if actor.employee_id else None,
     )
     stamp_new(note, actor, clock)
     session.add(note)
@@ -299,6 +296,13 @@ async def add_note(
     return note
 
 
+def _writer_unit(opened: PlanAccess, action: Action) -> uuid.UUID | None:
+    """The unit shown beside an employee's note: the action's, if they take part for it."""
+    if action.responsible_unit_id in opened.facts.grant_units:
+        return action.responsible_unit_id
+    return opened.unit_id
+
+
 async def change_note(
     session: AsyncSession,
     actor: Actor,
@@ -312,15 +316,17 @@ async def change_note(
     opened = await access.open_plan(session, actor, plan_id, clock=clock)
     note = await session.get(ProgressNote, note_id)
     if note is None or note.plan_id != plan_id:
-        raise NotFound(NOTE_NOT_FOUND, code="note_not_found")
+        raise NotFound(ITEM_NOT_FOUND, code="item_not_found")
     action = await _action(session, opened, note.action_id)
     written_by_actor = (
         note.created_by_person_id == actor.person_id
         and note.created_by_employee_id == actor.employee_id
     )
+    # A note shielded by itself does not exist for the guardian, like one of a shielded action.
+    shielded_note = opened.hides("note", note.id)
     item = ItemFacts(
-        type="action",
-        id=action.id,
+        type="note" if shielded_note else "action",
+        id=note.id if shielded_note else action.id,
         responsible_unit_id=action.responsible_unit_id,
         written_by_actor=written_by_actor,
     )

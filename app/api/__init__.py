@@ -8,10 +8,12 @@ from app.api import (
     me,
     meta,
     municipalities,
+    notification_settings,
     plan_content,
     plans,
     powers_of_attorney,
     shielding,
+    threads,
     work_lists,
 )
 from app.api.origin import verify_same_origin
@@ -29,3 +31,5 @@ router.include_router(powers_of_attorney.router)
 router.include_router(access_log.router)
 router.include_router(plan_content.router)
 router.include_router(work_lists.router)
+router.include_router(notification_settings.router)
+router.include_router(threads.router)

@@ -8,6 +8,9 @@ import uuid
 from fastapi import APIRouter, Request, Response
 from starlette.responses import JSONResponse
 
+from app import access
+from app.access import ItemFacts, Permission
+from app.access.decisions import ITEM_NOT_FOUND
 from app.actions import service as actions
 from app.api.deps import ClockDep, CurrentActor, DbSession
 from app.api.plan_http import (
@@ -67,14 +70,14 @@ async def add_action(
         return ActionOut.model_validate(action)
 
     def location(action_id: str) -> str:
-        return request.url_for("read_action", plan_id=plan_id, action_id=action_id).path
+        return request.url_for("api_read_action", plan_id=plan_id, action_id=action_id).path
 
     return await create_once(
         request, session, actor, key, data, write, location=location, clock=clock
     )
 
 
-@router.get(PLAN + "/actions/{action_id}", response_model=ActionDetailOut)
+@router.get(PLAN + "/actions/{action_id}", response_model=ActionDetailOut, name="api_read_action")
 async def read_action(
     plan_id: uuid.UUID,
     action_id: uuid.UUID,
@@ -84,10 +87,15 @@ async def read_action(
     clock: ClockDep,
 ) -> ActionDetailOut:
     """One action with its notes, and what you may do with it."""
-    view = await plan_view.plan_view(session, actor, plan_id, clock=clock)
+    view = await plan_view.plan_view(session, actor, plan_id, clock=clock, note_visit=False)
+    # The read of this one item, decided and logged by the door: 403, or 404 when shielded.
+    item = ItemFacts(type="action", id=action_id)
+    await access.check(
+        session, actor, view.opened, Permission.READ_GOALS_ACTIONS, item=item, clock=clock
+    )
     found = find_action(view, action_id)
-    if found is None:  # absent, or shielded from this reader: the same answer (R-AGE-2)
-        raise NotFound(actions.ACTION_NOT_FOUND, code="action_not_found")
+    if found is None:
+        raise NotFound(ITEM_NOT_FOUND, code="item_not_found")
     tagged(response, found.action.version)
     return action_detail(found)
 
@@ -151,14 +159,14 @@ async def add_note(
         return NoteOut.model_validate(note)
 
     def location(note_id: str) -> str:
-        return request.url_for("change_note", plan_id=plan_id, note_id=note_id).path
+        return request.url_for("api_change_note", plan_id=plan_id, note_id=note_id).path
 
     return await create_once(
         request, session, actor, key, data, write, location=location, clock=clock
     )
 
 
-@router.patch(PLAN + "/notes/{note_id}", response_model=NoteOut)
+@router.patch(PLAN + "/notes/{note_id}", response_model=NoteOut, name="api_change_note")
 async def change_note(
     plan_id: uuid.UUID,
     note_id: uuid.UUID,

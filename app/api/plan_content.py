@@ -10,6 +10,8 @@ import uuid
 
 from fastapi import APIRouter, Response
 
+from app import access
+from app.access import Permission
 from app.access.decisions import NOT_ALLOWED
 from app.api import plan_actions, plan_frame, plan_goals, plan_timeline
 from app.api.deps import ClockDep, CurrentActor, DbSession
@@ -48,10 +50,19 @@ async def read_own_words(
     clock: ClockDep,
 ) -> LifeSituationDetailOut:
     """The owner's own words; version 0 (ETag "0") while none are written."""
-    view = await plan_view.plan_view(session, actor, plan_id, clock=clock)
+    view = await plan_view.plan_view(
+        session,
+        actor,
+        plan_id,
+        clock=clock,
+        note_visit=False,
+        intent=Permission.READ_LIFE_SITUATION,
+    )
     words = life_situation_detail(view)
-    if words is None:  # the plan view leaves out what the reader may not read
-        raise Forbidden(NOT_ALLOWED, code="not_allowed")
+    if words is None:
+        # The view leaves out what the reader may not read; the door refuses, on the record.
+        await access.check(session, actor, view.opened, Permission.READ_LIFE_SITUATION, clock=clock)
+        raise Forbidden(NOT_ALLOWED, code="not_allowed")  # check refuses as the view did
     tagged(response, words.version)
     return words
 

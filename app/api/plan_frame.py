@@ -123,14 +123,20 @@ async def add_contribution(
         return ContributionOut.model_validate(item)
 
     def location(item_id: str) -> str:
-        return request.url_for("change_contribution", plan_id=plan_id, contribution_id=item_id).path
+        return request.url_for(
+            "api_change_contribution", plan_id=plan_id, contribution_id=item_id
+        ).path
 
     return await create_once(
         request, session, actor, key, data, write, location=location, clock=clock
     )
 
 
-@router.patch(PLAN + "/contributions/{contribution_id}", response_model=ContributionOut)
+@router.patch(
+    PLAN + "/contributions/{contribution_id}",
+    response_model=ContributionOut,
+    name="api_change_contribution",
+)
 async def change_contribution(
     plan_id: uuid.UUID,
     contribution_id: uuid.UUID,
@@ -176,14 +182,20 @@ async def add_cooperation(
         return CooperationOut.model_validate(item)
 
     def location(item_id: str) -> str:
-        return request.url_for("change_cooperation", plan_id=plan_id, cooperation_id=item_id).path
+        return request.url_for(
+            "api_change_cooperation", plan_id=plan_id, cooperation_id=item_id
+        ).path
 
     return await create_once(
         request, session, actor, key, data, write, location=location, clock=clock
     )
 
 
-@router.patch(PLAN + "/cooperation/{cooperation_id}", response_model=CooperationOut)
+@router.patch(
+    PLAN + "/cooperation/{cooperation_id}",
+    response_model=CooperationOut,
+    name="api_change_cooperation",
+)
 async def change_cooperation(
     plan_id: uuid.UUID,
     cooperation_id: uuid.UUID,
@@ -229,14 +241,16 @@ async def add_sub_plan(
         return SubPlanOut.model_validate(item)
 
     def location(item_id: str) -> str:
-        return request.url_for("change_sub_plan", plan_id=plan_id, sub_plan_id=item_id).path
+        return request.url_for("api_change_sub_plan", plan_id=plan_id, sub_plan_id=item_id).path
 
     return await create_once(
         request, session, actor, key, data, write, location=location, clock=clock
     )
 
 
-@router.patch(PLAN + "/sub-plans/{sub_plan_id}", response_model=SubPlanOut)
+@router.patch(
+    PLAN + "/sub-plans/{sub_plan_id}", response_model=SubPlanOut, name="api_change_sub_plan"
+)
 async def change_sub_plan(
     plan_id: uuid.UUID,
     sub_plan_id: uuid.UUID,

@@ -7,6 +7,9 @@ import uuid
 from fastapi import APIRouter, Request, Response
 from starlette.responses import JSONResponse
 
+from app import access
+from app.access import ItemFacts, Permission
+from app.access.decisions import ITEM_NOT_FOUND
 from app.api.deps import ClockDep, CurrentActor, DbSession
 from app.api.plan_http import (
     PLAN,
@@ -52,14 +55,14 @@ async def add_goal(
         return GoalOut.model_validate(goal)
 
     def location(goal_id: str) -> str:
-        return request.url_for("read_goal", plan_id=plan_id, goal_id=goal_id).path
+        return request.url_for("api_read_goal", plan_id=plan_id, goal_id=goal_id).path
 
     return await create_once(
         request, session, actor, key, data, write, location=location, clock=clock
     )
 
 
-@router.get(PLAN + "/goals/{goal_id}", response_model=GoalDetailOut)
+@router.get(PLAN + "/goals/{goal_id}", response_model=GoalDetailOut, name="api_read_goal")
 async def read_goal(
     plan_id: uuid.UUID,
     goal_id: uuid.UUID,
@@ -69,10 +72,15 @@ async def read_goal(
     clock: ClockDep,
 ) -> GoalDetailOut:
     """One goal with its sub-goals, actions and reviews, and what you may do with it."""
-    view = await plan_view.plan_view(session, actor, plan_id, clock=clock)
+    view = await plan_view.plan_view(session, actor, plan_id, clock=clock, note_visit=False)
+    # The read of this one item, decided and logged by the door: 403, or 404 when shielded.
+    item = ItemFacts(type="goal", id=goal_id)
+    await access.check(
+        session, actor, view.opened, Permission.READ_GOALS_ACTIONS, item=item, clock=clock
+    )
     found = find_goal(view, goal_id)
-    if found is None:  # absent, or shielded from this reader: the same answer (R-AGE-2)
-        raise NotFound(goals.GOAL_NOT_FOUND, code="goal_not_found")
+    if found is None:
+        raise NotFound(ITEM_NOT_FOUND, code="item_not_found")
     tagged(response, found.goal.version)
     return goal_detail(found)
 
@@ -137,14 +145,14 @@ async def add_review(
         return ReviewOut.model_validate(review)
 
     def location(review_id: str) -> str:
-        return request.url_for("change_review", plan_id=plan_id, review_id=review_id).path
+        return request.url_for("api_change_review", plan_id=plan_id, review_id=review_id).path
 
     return await create_once(
         request, session, actor, key, data, write, location=location, clock=clock
     )
 
 
-@router.patch(PLAN + "/reviews/{review_id}", response_model=ReviewOut)
+@router.patch(PLAN + "/reviews/{review_id}", response_model=ReviewOut, name="api_change_review")
 async def change_review(
     plan_id: uuid.UUID,
     review_id: uuid.UUID,

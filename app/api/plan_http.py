@@ -95,9 +95,8 @@ def version_checked() -> Iterator[None]:
         raise VersionMoved(versions.STALE, current_version=None) from None
 
 
-def _fingerprint(body: BaseModel | None) -> str:
-    raw = body.model_dump_json() if body is not None else ""
-    return hashlib.sha256(raw.encode()).hexdigest()
+def _fingerprint(body: BaseModel) -> str:
+    return hashlib.sha256(body.model_dump_json().encode()).hexdigest()
 
 
 async def create_once(
@@ -105,7 +104,7 @@ async def create_once(
     session: AsyncSession,
     actor: Actor,
     key: str | None,
-    body: BaseModel | None,
+    body: BaseModel,
     write: Callable[[], Awaitable[BaseModel]],
     *,
     location: Callable[[str], str],

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import access
 from app.access import Actor, ItemFacts, Permission, PlanAccess, Role
+from app.access.decisions import ITEM_NOT_FOUND
 from app.clock import Clock, today_in_oslo
 from app.errors import InvalidInput, NotFound
 from app.i18n import gettext_noop
@@ -38,8 +39,6 @@ TRANSITIONS: dict[GoalStatus, frozenset[GoalStatus]] = {
 # Those whose goals need nobody's acceptance: they are the owner or speak for them.
 ACCEPTED_AT_ONCE = frozenset({Role.OWNER, Role.GUARDIAN_OF_CHILD, Role.REPRESENTATIVE})
 
-GOAL_NOT_FOUND = gettext_noop("We could not find that goal.")
-REVIEW_NOT_FOUND = gettext_noop("We could not find that review.")
 BAD_PARENT = gettext_noop("A sub-goal must belong to a main goal of this plan.")
 STATUS_NOT_ALLOWED = gettext_noop("A goal cannot go from this status to the one you chose.")
 NOT_REVIEWABLE = gettext_noop("Only goals that have been accepted can be reviewed.")
@@ -73,7 +72,7 @@ def goal_item(goal: Goal) -> ItemFacts:
 async def _goal(session: AsyncSession, opened: PlanAccess, goal_id: uuid.UUID) -> Goal:
     goal = await session.get(Goal, goal_id)
     if goal is None or goal.plan_id != opened.plan.id:
-        raise NotFound(GOAL_NOT_FOUND, code="goal_not_found")
+        raise NotFound(ITEM_NOT_FOUND, code="item_not_found")
     return goal
 
 
@@ -267,7 +266,7 @@ async def change_review(
     opened = await access.open_plan(session, actor, plan_id, clock=clock)
     review = await session.get(GoalReview, review_id)
     if review is None or review.plan_id != plan_id:
-        raise NotFound(REVIEW_NOT_FOUND, code="review_not_found")
+        raise NotFound(ITEM_NOT_FOUND, code="item_not_found")
     written_by_actor = (
         review.created_by_person_id == actor.person_id
         and review.created_by_employee_id == actor.employee_id

@@ -18,6 +18,7 @@ async def readiness(engine: AsyncEngine, settings: Settings) -> Readiness:
     try:
         # Reading the revision is the query that proves the database answers: one connection.
         async with engine.connect() as connection:
+            await connection.execution_options(read_only=True)
             current = await connection.run_sync(schema.revision_of)
         database_ok = True
         at_head = current == schema.head_revision(settings)

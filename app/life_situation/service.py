@@ -57,8 +57,14 @@ async def write_own_words(
     by_coordinator = opened.decide(Permission.WRITE_OWN_WORDS).role is Role.COORDINATOR
     if current is None:
         versions.expect_absent(seen_version, item_type="life_situation")
+        # Everything set before the insert: a later change would be a second version.
         current = LifeSituation(
-            id=uuid.uuid4(), plan_id=plan_id, written_by_coordinator=by_coordinator, **cleaned
+            id=uuid.uuid4(),
+            plan_id=plan_id,
+            written_by_coordinator=by_coordinator,
+            updated_by_person_id=actor.person_id,
+            updated_by_employee_id=actor.employee_id,
+            **cleaned,
         )
         stamp_new(current, actor, clock)
         before: dict[str, object] = {}
@@ -77,6 +83,8 @@ async def write_own_words(
             setattr(current, name, value)
         current.updated_at = clock.now()
         current.written_by_coordinator = by_coordinator
+        current.updated_by_person_id = actor.person_id
+        current.updated_by_employee_id = actor.employee_id
     await session.flush()
     after = versions.snapshot(current, FIELDS)
     # The first words list only what was written, like every other item's first entry.

@@ -16,6 +16,19 @@ from app.models.document import Document, DocumentKind
 from app.models.draft import Draft
 from app.models.employee import Employee, UnitMembership
 from app.models.idempotency import IdempotentWrite
+from app.models.messaging import (
+    Attachment,
+    Audience,
+    Channel,
+    Frequency,
+    Message,
+    MessageRevision,
+    NotificationOutbox,
+    NotificationSetting,
+    Thread,
+    ThreadMember,
+    ThreadRead,
+)
 from app.models.municipality import Municipality, Unit, UnitKind
 from app.models.person import Person
 from app.models.plan import Plan, PlanStatus
@@ -40,6 +53,17 @@ from app.models.representation import PowerOfAttorney, RegisteredGuardianship
 from app.models.timeline import PlanVisit, TimelineEntry
 
 __all__ = [
+    "Attachment",
+    "Audience",
+    "Channel",
+    "Frequency",
+    "Message",
+    "MessageRevision",
+    "NotificationOutbox",
+    "NotificationSetting",
+    "Thread",
+    "ThreadMember",
+    "ThreadRead",
     "Draft",
     "IdempotentWrite",
     "Action",

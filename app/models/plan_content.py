@@ -56,6 +56,13 @@ class LifeSituation(IdMixin, Written, Base):
     own_view: Mapped[str] = mapped_column(Text, default="")  # the child's own view, from 7
     # access.md: the coordinator may write the owner's words, marked as written by them.
     written_by_coordinator: Mapped[bool] = mapped_column(default=False)
+    # Who wrote the words as they stand now (the timeline has everyone before).
+    updated_by_person_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("person.id", ondelete="RESTRICT")
+    )
+    updated_by_employee_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("employee.id", ondelete="RESTRICT")
+    )
 
 
 class GoalStatus(StrEnum):

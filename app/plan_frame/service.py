@@ -43,6 +43,7 @@ BAD_URL = gettext_noop("The link must be a web address starting with https://")
 UNKNOWN_UNIT = gettext_noop("That service does not exist in this municipality.")
 NEEDS_UNIT = gettext_noop("Choose the service that contributes.")
 ALREADY_CLOSED = gettext_noop("This plan is already closed.")
+ALREADY_WITHDRAWN = gettext_noop("This was already withdrawn.")
 ALREADY_ASKED = gettext_noop("The coordinating unit has already been asked to close this plan.")
 
 
@@ -192,6 +193,8 @@ async def change_contribution(
     versions.expect(item, seen_version, item_type="contribution")
     before = versions.snapshot(item, CONTRIBUTION_FIELDS)
     if data is None:
+        if item.withdrawn_at is not None:
+            raise Conflict(ALREADY_WITHDRAWN, code="already_withdrawn")
         item.withdrawn_at = clock.now()
     else:
         # Every field checked before any is set: a refused change leaves nothing to flush.
@@ -245,6 +248,8 @@ async def change_cooperation(
     versions.expect(item, seen_version, item_type="cooperation")
     before = versions.snapshot(item, COOPERATION_FIELDS)
     if data is None:
+        if item.withdrawn_at is not None:
+            raise Conflict(ALREADY_WITHDRAWN, code="already_withdrawn")
         item.withdrawn_at = clock.now()
     else:
         for name, value in _cooperation_fields(data).items():
@@ -299,6 +304,8 @@ async def change_sub_plan(
     versions.expect(item, seen_version, item_type="sub_plan")
     before = versions.snapshot(item, SUB_PLAN_FIELDS)
     if data is None:
+        if item.withdrawn_at is not None:
+            raise Conflict(ALREADY_WITHDRAWN, code="already_withdrawn")
         item.withdrawn_at = clock.now()
     else:
         for name, value in _sub_plan_fields(data).items():

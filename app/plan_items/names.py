@@ -56,8 +56,8 @@ async def load_names(
         rows2 = await session.execute(
             select(Employee.id, Employee.name).where(Employee.id.in_(employee_ids))
         )
-        names.employees.update({eid: name for eid, name in rows2})
+        names.employees.update((eid, name) for eid, name in rows2)
     if unit_ids:
         rows3 = await session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(unit_ids)))
-        names.units.update({uid: name for uid, name in rows3})
+        names.units.update((uid, name) for uid, name in rows3)
     return names

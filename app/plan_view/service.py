@@ -177,11 +177,17 @@ async def plan_view(
     *,
     clock: Clock,
     export: bool = False,
+    note_visit: bool = True,
+    intent: Permission | None = None,
 ) -> PlanView:
     """The plan for the plan page (a visit: "new since" is counted and the visit noted), or for
-    print and PDF with `export` (needs the export right; no visit is noted)."""
+    print and PDF with `export` (needs the export right; no visit is noted). API reads of one
+    item pass `note_visit=False`, so they do not reset what is new on the page."""
     permission = Permission.EXPORT if export else Permission.SEE_PLAN
-    opened = await access.open_plan(session, actor, plan_id, clock=clock, intent=permission)
+    # `intent`: what the caller reads the plan for, named in the refusal of an invisible plan.
+    opened = await access.open_plan(
+        session, actor, plan_id, clock=clock, intent=intent or permission
+    )
     plan = opened.plan
     await access.check(session, actor, opened, permission, clock=clock)
     shows = {
@@ -234,7 +240,8 @@ async def plan_view(
         notes = [
             n
             for n in await _all(session, ProgressNote, plan.id)
-            if not opened.hides("action", n.action_id)
+            # A note can be shielded by itself, or with the action it belongs to.
+            if not opened.hides("action", n.action_id) and not opened.hides("note", n.id)
         ]
     units, people = await _choices(session, opened)
     names = await load_names(
@@ -243,19 +250,19 @@ async def plan_view(
         + [g.created_by_person_id for g in goals]
         + [r.created_by_person_id for r in reviews]
         + [n.created_by_person_id for n in notes]
-        + [life.created_by_person_id if life else None],
+        + [life.updated_by_person_id if life else None],
         employees=[g.created_by_employee_id for g in goals]
         + [r.created_by_employee_id for r in reviews]
         + [n.created_by_employee_id for n in notes]
         + [a.responsible_employee_id for a in actions]
-        + [plan.coordinator_id, life.created_by_employee_id if life else None],
+        + [plan.coordinator_id, life.updated_by_employee_id if life else None],
         units=[a.responsible_unit_id for a in actions]
         + [g.proposed_by_unit_id for g in goals]
         + [n.author_unit_id for n in notes]
         + [c.unit_id for c in contributions],
     )
     completeness = await _completeness(session, plan, today)
-    if not export:
+    if not export and note_visit:
         await _note_visit(session, plan.id, visitor, clock)
 
     action_views = {
@@ -282,7 +289,7 @@ async def plan_view(
             other.append(view)
     life_by = None
     if life is not None:
-        life_by = names.author(life.created_by_person_id, life.created_by_employee_id)
+        life_by = names.author(life.updated_by_person_id, life.updated_by_employee_id)
     return PlanView(
         plan=plan,
         opened=opened,

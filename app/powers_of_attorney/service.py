@@ -22,6 +22,7 @@ from app import access
 from app.access import Actor, audit
 from app.access.rules import ADULT_AGE
 from app.clock import Clock, today_in_oslo
+from app.consents.events import ConsentChanged, announce
 from app.documents import service as documents
 from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import gettext_noop
@@ -222,6 +223,9 @@ async def end(
     power.ended_by_person_id = actor.person_id
     await session.flush()
     await _audit(session, actor, power, "end", clock)
+    # R-CON-3: the holder's open connections on the granter's plans are checked again at once.
+    for plan_id in await session.scalars(select(Plan.id).where(Plan.owner_id == power.granter_id)):
+        await announce(session, ConsentChanged(plan_id, power.holder_id, None, "left"))
     views = await list_for_person(session, actor, clock=clock)
     return next(view for view in views if view.power.id == power.id)
 

@@ -35,6 +35,7 @@ PAGE_SIZE = 30
 MAX_PAGE_SIZE = 100
 BAD_CURSOR = gettext_noop("The link to this page of the timeline is not valid. Start again.")
 BAD_PERIOD = gettext_noop("The period cannot end before it starts.")
+UNKNOWN_KIND = gettext_noop("Choose what to show from the list.")
 
 # The part of the plan each kind of item belongs to: readers see the parts they may read.
 PART_OF = {
@@ -51,6 +52,8 @@ PART_OF = {
     "grant": "group",
     "meeting": "meetings",
     "document": "documents",
+    "thread": "messages",
+    "message": "messages",
 }
 # Filter choices on the timeline page, and the item types each covers.
 FILTERS = {
@@ -60,6 +63,7 @@ FILTERS = {
     "own_words": ("life_situation",),
     "frame": ("plan", "contribution", "cooperation", "sub_plan"),
     "people": ("participant", "grant"),
+    "messages": ("thread", "message"),
 }
 
 
@@ -120,6 +124,9 @@ class TimelineFilter:
     until: date | None = None
 
     def check(self) -> None:
+        unknown = [kind for kind in self.kinds if kind not in FILTERS]
+        if unknown:
+            raise InvalidInput(UNKNOWN_KIND, code="unknown_kind", field="kind")
         if self.since and self.until and self.until < self.since:
             raise InvalidInput(BAD_PERIOD, code="end_before_start", field="until")
 
@@ -149,7 +156,10 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         at, entry_id = raw.split("|")
-        return datetime.fromisoformat(at), uuid.UUID(entry_id)
+        moment = datetime.fromisoformat(at)
+        if moment.tzinfo is None:  # not one this module wrote; the database refuses it
+            raise ValueError("naive cursor")
+        return moment, uuid.UUID(entry_id)
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise InvalidInput(BAD_CURSOR, code="bad_cursor", field="before") from None
 

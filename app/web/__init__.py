@@ -10,6 +10,7 @@ from app.web import (
     consents,
     invitations,
     language,
+    notification_settings,
     pages,
     plan_forms,
     plan_page,
@@ -17,6 +18,7 @@ from app.web import (
     plan_timeline,
     plans,
     powers_of_attorney,
+    threads,
     work_lists,
 )
 from app.web.csrf import verify_csrf
@@ -44,3 +46,5 @@ router.include_router(plan_forms.router)
 router.include_router(plan_timeline.router)
 router.include_router(plan_print.router)
 router.include_router(work_lists.router)
+router.include_router(threads.router)
+router.include_router(notification_settings.router)

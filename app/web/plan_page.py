@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from app.access import Actor
@@ -23,6 +24,7 @@ from app.i18n import gettext_noop
 from app.idempotency import service as idempotency
 from app.models import ActionStatus, Contributor, GoalStatus, ReviewAssessment, SubPlanKind
 from app.plan_items import texts
+from app.plan_items.versions import STALE
 from app.plan_view import service as plan_views
 from app.web.deps import RendererDep
 from app.web.htmx import mark_varies
@@ -148,6 +150,8 @@ class PlanPage:
         except StaleVersion as error:
             problem = Problem(form, error.detail, None, kept, conflict=True)
             return await self.render(problem=problem)
+        except StaleDataError:  # the same version saved twice at the same moment
+            return await self.render(problem=Problem(form, STALE, None, kept, conflict=True))
         except FIXABLE as error:
             return await self.render(problem=Problem(form, error.detail, error.field, kept))
         return RedirectResponse(str(outcome.result["location"]), status_code=303)

@@ -31,9 +31,7 @@ class PdfNotAvailable(DomainError):
     code = "pdf_unavailable"
 
 
-async def _context(
-    session: Any, actor: Any, plan_id: uuid.UUID, clock: Any
-) -> dict[str, Any]:
+async def _context(session: Any, actor: Any, plan_id: uuid.UUID, clock: Any) -> dict[str, Any]:
     view = await plan_views.plan_view(session, actor, plan_id, clock=clock, export=True)
     return {"view": view, "printed_at": clock.now()}
 

@@ -49,6 +49,21 @@ class Renderer:
         attach_csrf_cookie(request, response)
         return response
 
+    def render_fragment(
+        self, app: Any, language: Language, name: str, context: Mapping[str, Any]
+    ) -> str:
+        """A fragment outside a request (pushed over a websocket): the same template and
+        language as the page, without the request's CSRF token and path."""
+
+        def url(route: str, **path_params: Any) -> str:
+            return str(app.url_path_for(route, **path_params))
+
+        def static(path: str) -> str:
+            return str(app.url_path_for("static", path=path))
+
+        template = self._environments[language].get_template(name)
+        return template.render({"lang": language, "url": url, "static": static, **context})
+
     @staticmethod
     def _request_context(request: Request, language: Language) -> dict[str, Any]:
         def url(name: str, **path_params: Any) -> str:

@@ -140,6 +140,8 @@ NOT_IN_ACCESS_MD: dict[access.Permission, str] = {
     P.REVIEW_GOAL: "R-PLAN-3: goals have evaluations; whoever may propose a goal may evaluate it",
     P.WRITE_CONTRIBUTION: "R-PLAN-1 item 4: the owner, relatives and services say what they give",
     P.EDIT_PLAN_FRAME: "R-PLAN-1 items 7 and 9, R-PLAN-6: the coordinator keeps the plan's frame",
+    P.CLOSE_THREAD: "capability 8: the coordinator closes and reopens threads",
+    P.ADD_THREAD_MEMBER: "capability 8: the owner's side and the coordinator choose the members",
 }
 
 # Which cells are reads: a representative whose fullmakt only lets them read gets these only.
@@ -723,7 +725,7 @@ def test_the_matrix_would_fail_if_access_md_changed() -> None:
 async def test_permissions_outside_access_md_are_still_decided_and_logged(
     session: AsyncSession, clock: FrozenClock, permission: access.Permission
 ) -> None:
-    """The few permissions access.md has no row for: the KE or the coordinator only."""
+    """The permissions access.md has no row for, each with the actors it allows."""
     world = await build_world(session, clock)
     allowed = {
         P.RECORD_PAPER_CONSENT: {"coordinator", "ke_staff"},
@@ -731,6 +733,24 @@ async def test_permissions_outside_access_md_are_still_decided_and_logged(
         P.GRANT_YOUTH_ACCESS: {"guardian_of_youth"},
         P.MANAGE_POWERS_OF_ATTORNEY: {"owner_adult", "representative"},
         P.VERIFY_POWER_OF_ATTORNEY: {"ke_staff"},
+        # The provider writes within its write grant on goals and actions; the relative reads.
+        P.REVIEW_GOAL: {
+            "owner_adult",
+            "guardian_of_youth",
+            "representative",
+            "provider",
+            "coordinator",
+        },
+        P.WRITE_CONTRIBUTION: {
+            "owner_adult",
+            "guardian_of_youth",
+            "representative",
+            "provider",
+            "coordinator",
+        },
+        P.EDIT_PLAN_FRAME: {"coordinator"},
+        P.CLOSE_THREAD: {"coordinator"},
+        P.ADD_THREAD_MEMBER: {"owner_adult", "guardian_of_youth", "representative", "coordinator"},
     }[permission]
     names = ["owner_adult", "guardian_of_youth", "representative", "relative", "provider"]
     names += ["coordinator", "ke_staff", "other_employee"]
@@ -811,6 +831,57 @@ COVERED_ROUTES: dict[tuple[str, str], access.Permission | ByRealm] = {
     ("POST", "/plans/{plan_id}/access/paper-consents"): P.RECORD_PAPER_CONSENT,
     ("POST", "/welcome/{plan_id}/confirm"): P.MANAGE_GRANTS,
     ("GET", "/plans/{plan_id}/access-log"): P.READ_ACCESS_LOG,
+    # The plan through the API (issue 6)
+    ("GET", "/api/v1/plans/{plan_id}/plan"): P.SEE_PLAN,
+    ("GET", "/api/v1/plans/{plan_id}/life-situation"): P.READ_LIFE_SITUATION,
+    ("PUT", "/api/v1/plans/{plan_id}/life-situation"): P.WRITE_OWN_WORDS,
+    ("POST", "/api/v1/plans/{plan_id}/goals"): P.PROPOSE_GOAL,
+    ("GET", "/api/v1/plans/{plan_id}/goals/{goal_id}"): P.READ_GOALS_ACTIONS,
+    ("PATCH", "/api/v1/plans/{plan_id}/goals/{goal_id}"): P.PROPOSE_GOAL,
+    ("POST", "/api/v1/plans/{plan_id}/goals/{goal_id}/status"): P.DECIDE_GOAL,
+    ("POST", "/api/v1/plans/{plan_id}/goals/{goal_id}/reviews"): P.REVIEW_GOAL,
+    ("PATCH", "/api/v1/plans/{plan_id}/reviews/{review_id}"): P.REVIEW_GOAL,
+    ("POST", "/api/v1/plans/{plan_id}/actions"): P.CREATE_ACTION,
+    ("GET", "/api/v1/plans/{plan_id}/actions/{action_id}"): P.READ_GOALS_ACTIONS,
+    ("PUT", "/api/v1/plans/{plan_id}/actions/{action_id}"): P.UPDATE_ACTION,
+    ("POST", "/api/v1/plans/{plan_id}/actions/{action_id}/status"): P.UPDATE_ACTION,
+    ("POST", "/api/v1/plans/{plan_id}/actions/{action_id}/notes"): P.COMMENT_ON_ACTION,
+    ("PATCH", "/api/v1/plans/{plan_id}/notes/{note_id}"): P.COMMENT_ON_ACTION,
+    ("PUT", "/api/v1/plans/{plan_id}/frame/dates"): P.EDIT_PLAN_FRAME,
+    ("POST", "/api/v1/plans/{plan_id}/contributions"): P.WRITE_CONTRIBUTION,
+    ("PATCH", "/api/v1/plans/{plan_id}/contributions/{contribution_id}"): P.WRITE_CONTRIBUTION,
+    ("POST", "/api/v1/plans/{plan_id}/cooperation"): P.EDIT_PLAN_FRAME,
+    ("PATCH", "/api/v1/plans/{plan_id}/cooperation/{cooperation_id}"): P.EDIT_PLAN_FRAME,
+    ("POST", "/api/v1/plans/{plan_id}/sub-plans"): P.EDIT_PLAN_FRAME,
+    ("PATCH", "/api/v1/plans/{plan_id}/sub-plans/{sub_plan_id}"): P.EDIT_PLAN_FRAME,
+    ("POST", "/api/v1/plans/{plan_id}/close-request"): P.REQUEST_CLOSE,
+    ("POST", "/api/v1/plans/{plan_id}/close"): P.CLOSE_PLAN,
+    ("GET", "/api/v1/plans/{plan_id}/timeline"): P.SEE_PLAN,
+    # Conversations (issue 7)
+    ("GET", "/api/v1/plans/{plan_id}/threads"): P.SEE_PLAN,
+    ("POST", "/api/v1/plans/{plan_id}/threads"): P.POST_MESSAGE,
+    ("GET", "/api/v1/plans/{plan_id}/threads/{thread_id}"): P.READ_MESSAGES,
+    ("GET", "/api/v1/plans/{plan_id}/threads/{thread_id}/messages"): P.READ_MESSAGES,
+    ("POST", "/api/v1/plans/{plan_id}/threads/{thread_id}/messages"): P.POST_MESSAGE,
+    ("PATCH", "/api/v1/plans/{plan_id}/threads/{thread_id}/messages/{message_id}"): P.POST_MESSAGE,
+    ("POST", "/api/v1/plans/{plan_id}/threads/{thread_id}/read"): P.READ_MESSAGES,
+    ("POST", "/api/v1/plans/{plan_id}/threads/{thread_id}/close"): P.CLOSE_THREAD,
+    ("POST", "/api/v1/plans/{plan_id}/threads/{thread_id}/reopen"): P.CLOSE_THREAD,
+    ("POST", "/api/v1/plans/{plan_id}/threads/{thread_id}/members"): P.ADD_THREAD_MEMBER,
+    ("PUT", "/api/v1/plans/{plan_id}/threads/{thread_id}/history"): P.MANAGE_GRANTS,
+    ("POST", "/api/v1/plans/{plan_id}/threads/{thread_id}/messages/{message_id}/attachments"): (
+        P.POST_MESSAGE
+    ),
+    ("GET", "/api/v1/plans/{plan_id}/attachments/{attachment_id}"): P.READ_MESSAGES,
+    # Conversation pages (issue 7)
+    ("GET", "/plans/{plan_id}/threads"): P.SEE_PLAN,
+    ("POST", "/plans/{plan_id}/threads"): P.POST_MESSAGE,
+    ("POST", "/plans/{plan_id}/threads/draft/discard"): P.SEE_PLAN,
+    ("GET", "/plans/{plan_id}/threads/{thread_id}"): P.READ_MESSAGES,
+    ("POST", "/plans/{plan_id}/threads/{thread_id}/closed"): P.CLOSE_THREAD,
+    ("POST", "/plans/{plan_id}/threads/{thread_id}/draft/discard"): P.SEE_PLAN,
+    ("POST", "/plans/{plan_id}/threads/{thread_id}/members"): P.ADD_THREAD_MEMBER,
+    ("POST", "/plans/{plan_id}/threads/{thread_id}/messages"): P.POST_MESSAGE,
     # The plan page and its forms (issue 6)
     ("GET", "/plans/{plan_id}"): P.SEE_PLAN,
     ("POST", "/plans/{plan_id}/own-words"): P.WRITE_OWN_WORDS,

@@ -69,7 +69,7 @@ async def test_r_age_2_a_shielded_goal_is_404_for_the_guardian_of_a_14_year_old(
 
     await log_in(citizen(world.parent, acting_for=world.child))
     hidden = await client.get(world.url(f"/goals/{secret['id']}", child=True))
-    problem(hidden, 404, "goal_not_found")
+    problem(hidden, 404, "item_not_found")
     decided = await client.post(
         world.url(f"/goals/{secret['id']}/status", child=True),
         json={"status": "accepted"},
@@ -86,3 +86,16 @@ async def test_r_age_2_a_shielded_goal_is_404_for_the_guardian_of_a_14_year_old(
     await log_in(employee(world.coordinator))
     seen = await client.get(world.url(f"/goals/{secret['id']}", child=True))
     assert seen.status_code == 200 and seen.json()["text"] == "Hemmelig"
+
+
+async def test_a_change_sent_from_another_website_is_refused(
+    client: httpx.AsyncClient, world: PlanWorld, log_in: LogIn
+) -> None:
+    await log_in(citizen(world.owner))
+    foreign = {"Origin": "https://evil.example"}
+    refused = await client.post(world.url("/goals"), json={"text": "Mål"}, headers=foreign)
+    problem(refused, 403, "wrong_origin")
+    ours = {"Origin": "http://testserver"}
+    made = await client.post(world.url("/goals"), json={"text": "Mål"}, headers=ours)
+    assert made.status_code == 201
+    assert [g["text"] for g in (await client.get(world.url("/plan"))).json()["goals"]] == ["Mål"]

@@ -166,4 +166,4 @@ async def test_an_unknown_action_is_404(
 ) -> None:
     await log_in(citizen(world.owner))
     missing = await client.get(world.url(f"/actions/{world.plan.id}"))
-    problem(missing, 404, "action_not_found")
+    problem(missing, 404, "item_not_found")

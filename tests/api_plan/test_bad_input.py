@@ -127,7 +127,7 @@ async def test_r_safe_1_malformed_requests_are_422_never_500(
     sub_of_nothing = await client.post(
         world.url("/goals"), json={"text": "Del", "parent_id": str(uuid.uuid4())}
     )
-    problem(sub_of_nothing, 404, "goal_not_found")
+    problem(sub_of_nothing, 404, "item_not_found")
     bad_key = await client.post(
         world.url("/goals"), json={"text": "Mål"}, headers={"Idempotency-Key": " x"}
     )

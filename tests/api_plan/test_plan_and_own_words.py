@@ -109,11 +109,24 @@ async def test_the_owners_words_start_from_version_0_and_conflicts_are_412(
     assert read.json()["situation"] == "Bor alene, skrevet ned etter samtale"
 
 
-async def test_the_ke_may_not_read_the_owners_words_outside_a_case(
+async def test_the_ke_sees_the_frame_but_not_the_content_outside_a_case(
     client: httpx.AsyncClient, world: PlanWorld, log_in: LogIn
 ) -> None:
+    await log_in(citizen(world.owner))
+    goal = (await client.post(world.url("/goals"), json={"text": "Mål"})).json()
+    await log_in(employee(world.coordinator))
+    action = (
+        await client.post(
+            world.url("/actions"),
+            json={"title": "Tiltak", "responsible_unit_id": str(world.home_care.id)},
+        )
+    ).json()
     await log_in(employee(world.ke))
     plan = (await client.get(world.url("/plan"))).json()
     assert plan["life_situation"] is None and plan["goals"] == []
-    assert plan["parts"]["life_situation"] is False
+    assert plan["parts"] == {"life_situation": False, "goals_actions": False, "notes": False}
+    done = {item["key"]: item["done"] for item in plan["completeness"]}
+    assert done["actions"] is True  # which items are there, without what they say (R-PLAN-1)
     problem(await client.get(world.url("/life-situation")), 403, "not_allowed")
+    problem(await client.get(world.url(f"/goals/{goal['id']}")), 403, "not_allowed")
+    problem(await client.get(world.url(f"/actions/{action['id']}")), 403, "not_allowed")

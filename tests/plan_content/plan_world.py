@@ -108,7 +108,11 @@ async def make_plan_world(session: AsyncSession, clock: FrozenClock) -> PlanWorl
         session, base.municipality, name="Skulen", kind=UnitKind.SCHOOL, clock=clock
     )
     teacher = await employees.ensure_employee(
-        session, base.municipality, email="teacher@test.example", name="Tor Lærer", title="",
+        session,
+        base.municipality,
+        email="teacher@test.example",
+        name="Tor Lærer",
+        title="",
         clock=clock,
     )
     await employees.ensure_membership(session, teacher, school, clock=clock)
@@ -163,9 +167,7 @@ async def give_employee_grants(
 
 
 async def nurse_may_write(session: AsyncSession, world: PlanWorld, clock: FrozenClock) -> None:
-    await give_employee_grants(
-        session, world, world.base.nurse, world.base.home_care, clock=clock
-    )
+    await give_employee_grants(session, world, world.base.nurse, world.base.home_care, clock=clock)
 
 
 async def teacher_may_write(session: AsyncSession, world: PlanWorld, clock: FrozenClock) -> None:

@@ -34,8 +34,11 @@ async def test_r_plan_4_an_action_needs_a_unit_of_the_plans_municipality(
     entries = len(await timeline_rows(session, world.plan_id))
     with pytest.raises(InvalidInput) as error:
         await actions.create_action(
-            session, world.coordinator, world.plan_id,
-            home_visit(world, responsible_unit_id=unit_id[unit]), clock=clock,
+            session,
+            world.coordinator,
+            world.plan_id,
+            home_visit(world, responsible_unit_id=unit_id[unit]),
+            clock=clock,
         )
     assert error.value.field == "responsible_unit_id"
     assert error.value.error_code == ("no_unit" if unit == "none" else "unknown_unit")
@@ -49,22 +52,35 @@ async def test_r_plan_4_the_responsible_person_must_work_in_the_responsible_unit
     for outsider in (world.teacher.id, world.base.ke.id, uuid.uuid4()):
         with pytest.raises(InvalidInput) as error:
             await actions.create_action(
-                session, world.coordinator, world.plan_id,
-                home_visit(world, responsible_employee_id=outsider), clock=clock,
+                session,
+                world.coordinator,
+                world.plan_id,
+                home_visit(world, responsible_employee_id=outsider),
+                clock=clock,
             )
         assert error.value.error_code == "not_in_unit"
         assert error.value.field == "responsible_employee_id"
     action = await actions.create_action(
-        session, world.coordinator, world.plan_id,
-        home_visit(world, responsible_employee_id=world.base.nurse.id), clock=clock,
+        session,
+        world.coordinator,
+        world.plan_id,
+        home_visit(world, responsible_employee_id=world.base.nurse.id),
+        clock=clock,
     )
     assert action.responsible_employee_id == world.base.nurse.id
     with pytest.raises(InvalidInput):  # moving the action keeps the rule
         await actions.change_action(
-            session, world.coordinator, world.plan_id, action.id,
-            home_visit(world, responsible_unit_id=world.school.id,
-                       responsible_employee_id=world.base.nurse.id),
-            seen_version=action.version, clock=clock,
+            session,
+            world.coordinator,
+            world.plan_id,
+            action.id,
+            home_visit(
+                world,
+                responsible_unit_id=world.school.id,
+                responsible_employee_id=world.base.nurse.id,
+            ),
+            seen_version=action.version,
+            clock=clock,
         )
 
 
@@ -77,13 +93,22 @@ async def test_r_plan_4_a_provider_creates_and_updates_own_units_actions(
     )
     assert action.created_by_employee_id == world.base.nurse.id
     action = await actions.change_action(
-        session, world.nurse, world.plan_id, action.id,
+        session,
+        world.nurse,
+        world.plan_id,
+        action.id,
         home_visit(world, extent="Kvar dag", responsible_employee_id=world.base.nurse.id),
-        seen_version=action.version, clock=clock,
+        seen_version=action.version,
+        clock=clock,
     )
     action = await actions.set_action_status(
-        session, world.nurse, world.plan_id, action.id, ActionStatus.ONGOING,
-        seen_version=action.version, clock=clock,
+        session,
+        world.nurse,
+        world.plan_id,
+        action.id,
+        ActionStatus.ONGOING,
+        seen_version=action.version,
+        clock=clock,
     )
     assert (action.extent, action.status, action.version) == ("Kvar dag", ActionStatus.ONGOING, 3)
     note = await actions.add_note(
@@ -107,13 +132,23 @@ async def test_r_plan_4_a_provider_may_not_touch_another_units_actions(
     )
     with pytest.raises(Forbidden):
         await actions.change_action(
-            session, world.nurse, world.plan_id, lessons.id, school,
-            seen_version=lessons.version, clock=clock,
+            session,
+            world.nurse,
+            world.plan_id,
+            lessons.id,
+            school,
+            seen_version=lessons.version,
+            clock=clock,
         )
     with pytest.raises(Forbidden):
         await actions.set_action_status(
-            session, world.nurse, world.plan_id, lessons.id, ActionStatus.DONE,
-            seen_version=lessons.version, clock=clock,
+            session,
+            world.nurse,
+            world.plan_id,
+            lessons.id,
+            ActionStatus.DONE,
+            seen_version=lessons.version,
+            clock=clock,
         )
     with pytest.raises(Forbidden):
         await actions.add_note(session, world.nurse, world.plan_id, lessons.id, "Hei", clock=clock)
@@ -123,9 +158,13 @@ async def test_r_plan_4_a_provider_may_not_touch_another_units_actions(
     )
     with pytest.raises(Forbidden):
         await actions.change_action(
-            session, world.nurse, world.plan_id, visit.id,
+            session,
+            world.nurse,
+            world.plan_id,
+            visit.id,
             home_visit(world, responsible_unit_id=world.school.id),
-            seen_version=visit.version, clock=clock,
+            seen_version=visit.version,
+            clock=clock,
         )
     assert visit.responsible_unit_id == world.base.home_care.id and visit.version == 1
     assert lessons.status is ActionStatus.PLANNED and lessons.version == 1
@@ -147,8 +186,13 @@ async def test_r_plan_4_a_provider_with_a_read_grant_only_reads(
     )
     with pytest.raises(Forbidden):
         await actions.set_action_status(
-            session, world.nurse, world.plan_id, visit.id, ActionStatus.DONE,
-            seen_version=visit.version, clock=clock,
+            session,
+            world.nurse,
+            world.plan_id,
+            visit.id,
+            ActionStatus.DONE,
+            seen_version=visit.version,
+            clock=clock,
         )
     view = await plan_view.plan_view(session, world.nurse, world.plan_id, clock=clock)
     [shown] = view.loose_actions
@@ -167,13 +211,23 @@ async def test_r_plan_4_the_owner_only_comments(
     )
     with pytest.raises(Forbidden):
         await actions.set_action_status(
-            session, world.owner, world.plan_id, visit.id, ActionStatus.DONE,
-            seen_version=visit.version, clock=clock,
+            session,
+            world.owner,
+            world.plan_id,
+            visit.id,
+            ActionStatus.DONE,
+            seen_version=visit.version,
+            clock=clock,
         )
     with pytest.raises(Forbidden):
         await actions.change_action(
-            session, world.owner, world.plan_id, visit.id, home_visit(world, title="Anna"),
-            seen_version=visit.version, clock=clock,
+            session,
+            world.owner,
+            world.plan_id,
+            visit.id,
+            home_visit(world, title="Anna"),
+            seen_version=visit.version,
+            clock=clock,
         )
     note = await actions.add_note(
         session, world.owner, world.plan_id, visit.id, "Takk for hjelpa", clock=clock
@@ -192,15 +246,25 @@ async def test_r_plan_4_the_coordinator_does_everything(
         session, world.coordinator, world.plan_id, home_visit(world), clock=clock
     )
     moved = await actions.change_action(
-        session, world.coordinator, world.plan_id, visit.id,
-        home_visit(world, responsible_unit_id=world.school.id,
-                   responsible_employee_id=world.teacher.id),
-        seen_version=visit.version, clock=clock,
+        session,
+        world.coordinator,
+        world.plan_id,
+        visit.id,
+        home_visit(
+            world, responsible_unit_id=world.school.id, responsible_employee_id=world.teacher.id
+        ),
+        seen_version=visit.version,
+        clock=clock,
     )
     assert moved.responsible_unit_id == world.school.id
     done = await actions.set_action_status(
-        session, world.coordinator, world.plan_id, visit.id, ActionStatus.DONE,
-        seen_version=moved.version, clock=clock,
+        session,
+        world.coordinator,
+        world.plan_id,
+        visit.id,
+        ActionStatus.DONE,
+        seen_version=moved.version,
+        clock=clock,
     )
     assert done.status is ActionStatus.DONE
     note = await actions.add_note(
@@ -209,7 +273,9 @@ async def test_r_plan_4_the_coordinator_does_everything(
     assert note.kind is NoteKind.PROGRESS
     view = await plan_view.plan_view(session, world.coordinator, world.plan_id, clock=clock)
     assert {unit.id for unit in view.units} == {
-        world.base.ke_unit.id, world.base.home_care.id, world.school.id
+        world.base.ke_unit.id,
+        world.base.home_care.id,
+        world.school.id,
     }
     assert world.elsewhere.id not in {unit.id for unit in view.units}
 
@@ -227,33 +293,57 @@ async def test_r_plan_4_actions_work_towards_goals_of_the_plan_that_are_not_decl
         session, world.coordinator, world.plan_id, goals.GoalInput("Trene"), clock=clock
     )
     await goals.set_goal_status(
-        session, world.owner, world.plan_id, refused.id, GoalStatus.DECLINED,
-        seen_version=refused.version, clock=clock,
+        session,
+        world.owner,
+        world.plan_id,
+        refused.id,
+        GoalStatus.DECLINED,
+        seen_version=refused.version,
+        clock=clock,
     )
     elsewhere = await goals.propose_goal(
-        session, world.small_child_parent, world.small_child_plan.id, goals.GoalInput("Leike"),
+        session,
+        world.small_child_parent,
+        world.small_child_plan.id,
+        goals.GoalInput("Leike"),
         clock=clock,
     )
     for bad in (refused.id, elsewhere.id, uuid.uuid4()):
         with pytest.raises(InvalidInput) as error:
             await actions.create_action(
-                session, world.coordinator, world.plan_id,
-                home_visit(world, goal_ids=(walk.id, bad)), clock=clock,
+                session,
+                world.coordinator,
+                world.plan_id,
+                home_visit(world, goal_ids=(walk.id, bad)),
+                clock=clock,
             )
         assert error.value.field == "goal_ids"
     visit = await actions.create_action(
-        session, world.coordinator, world.plan_id, home_visit(world, goal_ids=(walk.id,)),
+        session,
+        world.coordinator,
+        world.plan_id,
+        home_visit(world, goal_ids=(walk.id,)),
         clock=clock,
     )
     # Keep one link and add another, in the same session that made the first.
     visit = await actions.change_action(
-        session, world.coordinator, world.plan_id, visit.id,
-        home_visit(world, goal_ids=(walk.id, cook.id)), seen_version=visit.version, clock=clock,
+        session,
+        world.coordinator,
+        world.plan_id,
+        visit.id,
+        home_visit(world, goal_ids=(walk.id, cook.id)),
+        seen_version=visit.version,
+        clock=clock,
     )
     assert await count(session, ActionGoal) == 2
     visit = await actions.change_action(
-        session, world.coordinator, world.plan_id, visit.id,
-        home_visit(world, goal_ids=(cook.id,)), seen_version=visit.version, clock=clock,
+        session,
+        world.coordinator,
+        world.plan_id,
+        visit.id,
+        home_visit(world, goal_ids=(cook.id,)),
+        seen_version=visit.version,
+        clock=clock,
     )
     view = await plan_view.plan_view(session, world.owner, world.plan_id, clock=clock)
     by_goal = {g.goal.id: [a.action.id for a in g.actions] for g in view.goals}

@@ -39,14 +39,22 @@ async def test_r_plan_1_completeness_grows_item_by_item(
         session, world.coordinator, plan_id, goals.GoalInput("Trene"), clock=clock
     )
     words = await life.write_own_words(
-        session, world.owner, plan_id, life.OwnWords(what_matters="Heime"), seen_version=None,
+        session,
+        world.owner,
+        plan_id,
+        life.OwnWords(what_matters="Heime"),
+        seen_version=None,
         clock=clock,
     )
     await goals.propose_goal(session, world.owner, plan_id, goals.GoalInput("Gå tur"), clock=clock)
     assert "goals_needs" not in await _done(session, world, clock)
     await life.write_own_words(
-        session, world.owner, plan_id, life.OwnWords(what_matters="Heime", needs="Hjelp"),
-        seen_version=words.version, clock=clock,
+        session,
+        world.owner,
+        plan_id,
+        life.OwnWords(what_matters="Heime", needs="Hjelp"),
+        seen_version=words.version,
+        clock=clock,
     )
     assert "goals_needs" in await _done(session, world, clock)
 
@@ -54,8 +62,11 @@ async def test_r_plan_1_completeness_grows_item_by_item(
     assert {"participants", "consent"} <= await _done(session, world, clock)
 
     await frame.add_contribution(
-        session, world.owner, plan_id,
-        frame.ContributionInput(Contributor.OWNER, "Eg lagar middag sjølv"), clock=clock,
+        session,
+        world.owner,
+        plan_id,
+        frame.ContributionInput(Contributor.OWNER, "Eg lagar middag sjølv"),
+        clock=clock,
     )
     assert "contributions" in await _done(session, world, clock)
 
@@ -65,8 +76,13 @@ async def test_r_plan_1_completeness_grows_item_by_item(
     done = await _done(session, world, clock)
     assert "actions" in done and "how" not in done
     await actions.change_action(
-        session, world.nurse, plan_id, action.id, home_visit(world, method="Besøk heime"),
-        seen_version=action.version, clock=clock,
+        session,
+        world.nurse,
+        plan_id,
+        action.id,
+        home_visit(world, method="Besøk heime"),
+        seen_version=action.version,
+        clock=clock,
     )
     assert "how" in await _done(session, world, clock)
 
@@ -75,8 +91,13 @@ async def test_r_plan_1_completeness_grows_item_by_item(
     )
     assert await _done(session, world, clock) == {key for key, _ in plan_view.CONTENT_ITEMS}
     await frame.change_cooperation(
-        session, world.coordinator, plan_id, cooperation.id, None,
-        seen_version=cooperation.version, clock=clock,
+        session,
+        world.coordinator,
+        plan_id,
+        cooperation.id,
+        None,
+        seen_version=cooperation.version,
+        clock=clock,
     )
     assert "cooperation" not in await _done(session, world, clock)
 
@@ -85,7 +106,11 @@ async def test_r_plan_1_the_ke_sees_the_completeness_panel_but_not_the_goals(
     session: AsyncSession, world: PlanWorld, clock: FrozenClock
 ) -> None:
     await life.write_own_words(
-        session, world.owner, world.plan_id, life.OwnWords(needs="Hjelp"), seen_version=None,
+        session,
+        world.owner,
+        world.plan_id,
+        life.OwnWords(needs="Hjelp"),
+        seen_version=None,
         clock=clock,
     )
     await goals.propose_goal(
@@ -98,7 +123,12 @@ async def test_r_plan_1_the_ke_sees_the_completeness_panel_but_not_the_goals(
     done = {item.key for item in view.completeness if item.done}
     assert done == {"goals_needs", "coordinator", "period"}
     assert {item.key for item in view.missing} == {
-        "participants", "contributions", "actions", "how", "consent", "cooperation",
+        "participants",
+        "contributions",
+        "actions",
+        "how",
+        "consent",
+        "cooperation",
     }
 
 
@@ -115,9 +145,14 @@ async def test_r_age_5_own_view_is_kept_only_from_age_7(
     )
     today = today_in_oslo(clock)
     toddler_plan = await plans.start_plan(
-        session, world.base.municipality, toddler, coordinator=world.base.coordinator,
-        period_start=today, period_end=today + timedelta(days=300),
-        revision_date=today + timedelta(days=100), clock=clock,
+        session,
+        world.base.municipality,
+        toddler,
+        coordinator=world.base.coordinator,
+        period_start=today,
+        period_end=today + timedelta(days=300),
+        revision_date=today + timedelta(days=100),
+        clock=clock,
     )
     guardian = citizen(world.small_child_guardian, acting_for=toddler)
     words = life.OwnWords(needs="Leike", own_view="Eg vil ha hund")

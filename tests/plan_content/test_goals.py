@@ -89,12 +89,22 @@ async def test_r_plan_3_owner_accepts_and_declines_proposals(
         session, world.coordinator, world.plan_id, goals.GoalInput("Svømme"), clock=clock
     )
     accepted = await goals.set_goal_status(
-        session, world.owner, world.plan_id, first.id, S.ACCEPTED,
-        seen_version=first.version, clock=clock,
+        session,
+        world.owner,
+        world.plan_id,
+        first.id,
+        S.ACCEPTED,
+        seen_version=first.version,
+        clock=clock,
     )
     declined = await goals.set_goal_status(
-        session, world.owner, world.plan_id, second.id, S.DECLINED,
-        seen_version=second.version, clock=clock,
+        session,
+        world.owner,
+        world.plan_id,
+        second.id,
+        S.DECLINED,
+        seen_version=second.version,
+        clock=clock,
     )
     assert accepted.status is S.ACCEPTED and declined.status is S.DECLINED
     assert accepted.decided_by_person_id == world.base.owner.id
@@ -110,15 +120,27 @@ async def test_r_plan_3_guardian_of_youth_decides_but_the_youth_owner_cannot(
     await give_youth_access(session, world, clock)
     plan_id = world.base.child_plan.id
     # Ida (14) may read and propose, but writing decisions stays with her guardian (R-AGE-3).
-    own = await goals.propose_goal(session, world.child, plan_id, goals.GoalInput("Kor"), clock=clock)
+    own = await goals.propose_goal(
+        session, world.child, plan_id, goals.GoalInput("Kor"), clock=clock
+    )
     assert own.status is S.PROPOSED
     with pytest.raises(Forbidden):
         await goals.set_goal_status(
-            session, world.child, plan_id, own.id, S.ACCEPTED, seen_version=own.version,
+            session,
+            world.child,
+            plan_id,
+            own.id,
+            S.ACCEPTED,
+            seen_version=own.version,
             clock=clock,
         )
     decided = await goals.set_goal_status(
-        session, world.parent, plan_id, own.id, S.ACCEPTED, seen_version=own.version,
+        session,
+        world.parent,
+        plan_id,
+        own.id,
+        S.ACCEPTED,
+        seen_version=own.version,
         clock=clock,
     )
     assert decided.status is S.ACCEPTED and decided.decided_by_person_id == world.base.parent.id
@@ -134,13 +156,23 @@ async def test_r_plan_3_only_the_owner_side_decides(
     for outsider in (world.coordinator, world.nurse, world.ke):
         with pytest.raises(Forbidden):
             await goals.set_goal_status(
-                session, outsider, world.plan_id, goal.id, S.ACCEPTED,
-                seen_version=goal.version, clock=clock,
+                session,
+                outsider,
+                world.plan_id,
+                goal.id,
+                S.ACCEPTED,
+                seen_version=goal.version,
+                clock=clock,
             )
     with pytest.raises(NotFound):  # a relative without grants may not know the plan exists
         await goals.set_goal_status(
-            session, world.relative, world.plan_id, goal.id, S.ACCEPTED,
-            seen_version=goal.version, clock=clock,
+            session,
+            world.relative,
+            world.plan_id,
+            goal.id,
+            S.ACCEPTED,
+            seen_version=goal.version,
+            clock=clock,
         )
     assert goal.status is S.PROPOSED
 
@@ -171,7 +203,12 @@ async def test_r_plan_3_transitions_refuse_what_the_table_does_not_allow(
     assert goal.status is start
     for status in path:
         goal = await goals.set_goal_status(
-            session, world.owner, world.plan_id, goal.id, status, seen_version=goal.version,
+            session,
+            world.owner,
+            world.plan_id,
+            goal.id,
+            status,
+            seen_version=goal.version,
             clock=clock,
         )
     version, status = goal.version, goal.status
@@ -179,7 +216,12 @@ async def test_r_plan_3_transitions_refuse_what_the_table_does_not_allow(
     for refused in forbidden:
         with pytest.raises(InvalidInput) as error:
             await goals.set_goal_status(
-                session, world.owner, world.plan_id, goal.id, refused, seen_version=version,
+                session,
+                world.owner,
+                world.plan_id,
+                goal.id,
+                refused,
+                seen_version=version,
                 clock=clock,
             )
         assert error.value.error_code == "goal_status_not_allowed"
@@ -195,7 +237,12 @@ async def test_r_plan_3_every_allowed_transition_goes_through(
     )
     for status in (S.DECLINED, S.ACCEPTED, S.ACTIVE, S.ACHIEVED, S.ACTIVE, S.STOPPED, S.ACTIVE):
         goal = await goals.set_goal_status(
-            session, world.owner, world.plan_id, goal.id, status, seen_version=goal.version,
+            session,
+            world.owner,
+            world.plan_id,
+            goal.id,
+            status,
+            seen_version=goal.version,
             clock=clock,
         )
         assert goal.status is status
@@ -209,25 +256,37 @@ async def test_r_plan_3_sub_goals_but_no_sub_sub_goals(
         session, world.owner, world.plan_id, goals.GoalInput("Bu heime"), clock=clock
     )
     sub = await goals.propose_goal(
-        session, world.owner, world.plan_id, goals.GoalInput("Lage mat", parent_id=main.id),
+        session,
+        world.owner,
+        world.plan_id,
+        goals.GoalInput("Lage mat", parent_id=main.id),
         clock=clock,
     )
     assert sub.parent_id == main.id
     with pytest.raises(InvalidInput) as nested:
         await goals.propose_goal(
-            session, world.owner, world.plan_id, goals.GoalInput("Kjøpe inn", parent_id=sub.id),
+            session,
+            world.owner,
+            world.plan_id,
+            goals.GoalInput("Kjøpe inn", parent_id=sub.id),
             clock=clock,
         )
     assert nested.value.error_code == "bad_parent" and nested.value.field == "parent_id"
     other_plan_goal = await goals.propose_goal(
-        session, world.small_child_parent, world.small_child_plan.id, goals.GoalInput("Leike"),
+        session,
+        world.small_child_parent,
+        world.small_child_plan.id,
+        goals.GoalInput("Leike"),
         clock=clock,
     )
     for parent_id in (other_plan_goal.id, uuid.uuid4()):
         with pytest.raises(NotFound):
             await goals.propose_goal(
-                session, world.owner, world.plan_id,
-                goals.GoalInput("Feil", parent_id=parent_id), clock=clock,
+                session,
+                world.owner,
+                world.plan_id,
+                goals.GoalInput("Feil", parent_id=parent_id),
+                clock=clock,
             )
     view = await plan_view.plan_view(session, world.owner, world.plan_id, clock=clock)
     [shown] = view.goals
@@ -241,21 +300,41 @@ async def test_r_plan_3_a_proposal_is_revised_by_proposers_an_accepted_goal_by_t
         session, world.coordinator, world.plan_id, goals.GoalInput("Trene"), clock=clock
     )
     goal = await goals.change_goal(
-        session, world.coordinator, world.plan_id, goal.id, goals.GoalChange("Trene to gonger"),
-        seen_version=goal.version, clock=clock,
+        session,
+        world.coordinator,
+        world.plan_id,
+        goal.id,
+        goals.GoalChange("Trene to gonger"),
+        seen_version=goal.version,
+        clock=clock,
     )
     goal = await goals.set_goal_status(
-        session, world.owner, world.plan_id, goal.id, S.ACCEPTED, seen_version=goal.version,
+        session,
+        world.owner,
+        world.plan_id,
+        goal.id,
+        S.ACCEPTED,
+        seen_version=goal.version,
         clock=clock,
     )
     with pytest.raises(Forbidden):
         await goals.change_goal(
-            session, world.coordinator, world.plan_id, goal.id, goals.GoalChange("Anna"),
-            seen_version=goal.version, clock=clock,
+            session,
+            world.coordinator,
+            world.plan_id,
+            goal.id,
+            goals.GoalChange("Anna"),
+            seen_version=goal.version,
+            clock=clock,
         )
     goal = await goals.change_goal(
-        session, world.owner, world.plan_id, goal.id, goals.GoalChange("Trene kvar veke"),
-        seen_version=goal.version, clock=clock,
+        session,
+        world.owner,
+        world.plan_id,
+        goal.id,
+        goals.GoalChange("Trene kvar veke"),
+        seen_version=goal.version,
+        clock=clock,
     )
     assert goal.text == "Trene kvar veke"
 
@@ -268,8 +347,9 @@ async def test_r_plan_3_reviews_only_of_accepted_goals_and_not_in_the_future(
     )
     review = goals.ReviewInput(ReviewAssessment.ON_TRACK, "Går fint")
     with pytest.raises(InvalidInput) as not_yet:
-        await goals.add_review(session, world.coordinator, world.plan_id, proposed.id, review,
-                               clock=clock)
+        await goals.add_review(
+            session, world.coordinator, world.plan_id, proposed.id, review, clock=clock
+        )
     assert not_yet.value.error_code == "goal_not_reviewable"
     goal = await goals.propose_goal(
         session, world.owner, world.plan_id, goals.GoalInput("Gå tur"), clock=clock
@@ -278,8 +358,9 @@ async def test_r_plan_3_reviews_only_of_accepted_goals_and_not_in_the_future(
         ReviewAssessment.ON_TRACK, "Går fint", reviewed_on=clock.now().date().replace(year=2030)
     )
     with pytest.raises(InvalidInput) as future:
-        await goals.add_review(session, world.coordinator, world.plan_id, goal.id, tomorrow,
-                               clock=clock)
+        await goals.add_review(
+            session, world.coordinator, world.plan_id, goal.id, tomorrow, clock=clock
+        )
     assert future.value.field == "reviewed_on"
     saved = await goals.add_review(
         session, world.coordinator, world.plan_id, goal.id, review, clock=clock

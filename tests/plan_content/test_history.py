@@ -4,6 +4,7 @@ only the author corrects a note or a review."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,8 +37,10 @@ from tests.plan_content.plan_world import (
 )
 from tests.support.clock import FrozenClock
 
+Changes = list[tuple[str, dict[str, list[Any]]]]
 
-async def _changes(session: AsyncSession, world: PlanWorld) -> list[tuple[str, dict[str, list]]]:
+
+async def _changes(session: AsyncSession, world: PlanWorld) -> Changes:
     return [(e.kind, e.changes) for e in await timeline_rows(session, world.plan_id)]
 
 
@@ -46,30 +49,53 @@ async def test_r_plan_5_withdrawn_frame_items_stay_on_the_timeline(
 ) -> None:
     plan_id, coordinator = world.plan_id, world.coordinator
     contribution = await frame.add_contribution(
-        session, world.owner, plan_id,
+        session,
+        world.owner,
+        plan_id,
         frame.ContributionInput(Contributor.SERVICE, "Middag", unit_id=world.base.home_care.id),
         clock=clock,
     )
     cooperation = await frame.add_cooperation(
-        session, coordinator, plan_id, frame.CooperationInput("NAV", contact="Nav-kontoret"),
+        session,
+        coordinator,
+        plan_id,
+        frame.CooperationInput("NAV", contact="Nav-kontoret"),
         clock=clock,
     )
     sub_plan = await frame.add_sub_plan(
-        session, coordinator, plan_id,
-        frame.SubPlanInput(SubPlanKind.IOP, "IOP", url="https://skule.example/iop"), clock=clock,
+        session,
+        coordinator,
+        plan_id,
+        frame.SubPlanInput(SubPlanKind.IOP, "IOP", url="https://skule.example/iop"),
+        clock=clock,
     )
     clock.advance(timedelta(minutes=5))
     withdrawn_at = clock.now().isoformat()
     await frame.change_contribution(
-        session, world.owner, plan_id, contribution.id, None,
-        seen_version=contribution.version, clock=clock,
+        session,
+        world.owner,
+        plan_id,
+        contribution.id,
+        None,
+        seen_version=contribution.version,
+        clock=clock,
     )
     await frame.change_cooperation(
-        session, coordinator, plan_id, cooperation.id, None, seen_version=cooperation.version,
+        session,
+        coordinator,
+        plan_id,
+        cooperation.id,
+        None,
+        seen_version=cooperation.version,
         clock=clock,
     )
     await frame.change_sub_plan(
-        session, coordinator, plan_id, sub_plan.id, None, seen_version=sub_plan.version,
+        session,
+        coordinator,
+        plan_id,
+        sub_plan.id,
+        None,
+        seen_version=sub_plan.version,
         clock=clock,
     )
     assert [await count(session, m) for m in (Contribution, Cooperation, SubPlanLink)] == [1, 1, 1]
@@ -78,8 +104,12 @@ async def test_r_plan_5_withdrawn_frame_items_stay_on_the_timeline(
     page = await timeline.page(session, world.owner, plan_id, clock=clock)
     kinds = [view.entry.kind for view in page.entries]
     assert kinds == [
-        "sub_plan.withdrawn", "cooperation.withdrawn", "contribution.withdrawn",
-        "sub_plan.added", "cooperation.added", "contribution.added",
+        "sub_plan.withdrawn",
+        "cooperation.withdrawn",
+        "contribution.withdrawn",
+        "sub_plan.added",
+        "cooperation.added",
+        "contribution.added",
     ]
     for entry in page.entries[:3]:
         assert entry.entry.changes == {"withdrawn_at": [None, withdrawn_at]}
@@ -99,62 +129,101 @@ async def test_r_plan_5_every_change_keeps_the_values_before_it(
         session, owner, plan_id, life.OwnWords(needs="Hjelp"), seen_version=None, clock=clock
     )
     await life.write_own_words(
-        session, owner, plan_id, life.OwnWords(needs="Hjelp heime", resources="Søster"),
-        seen_version=words.version, clock=clock,
+        session,
+        owner,
+        plan_id,
+        life.OwnWords(needs="Hjelp heime", resources="Søster"),
+        seen_version=words.version,
+        clock=clock,
     )
     goal = await goals.propose_goal(
         session, coordinator, plan_id, goals.GoalInput("Trene"), clock=clock
     )
     goal = await goals.change_goal(
-        session, coordinator, plan_id, goal.id, goals.GoalChange("Trene meir", due_date=today),
-        seen_version=goal.version, clock=clock,
+        session,
+        coordinator,
+        plan_id,
+        goal.id,
+        goals.GoalChange("Trene meir", due_date=today),
+        seen_version=goal.version,
+        clock=clock,
     )
     goal = await goals.set_goal_status(
-        session, owner, plan_id, goal.id, GoalStatus.ACCEPTED, seen_version=goal.version,
+        session,
+        owner,
+        plan_id,
+        goal.id,
+        GoalStatus.ACCEPTED,
+        seen_version=goal.version,
         clock=clock,
     )
     action = await actions.create_action(
         session, coordinator, plan_id, home_visit(world), clock=clock
     )
     action = await actions.change_action(
-        session, coordinator, plan_id, action.id,
-        home_visit(world, title="Heimebesøk", deadline=today), seen_version=action.version,
+        session,
+        coordinator,
+        plan_id,
+        action.id,
+        home_visit(world, title="Heimebesøk", deadline=today),
+        seen_version=action.version,
         clock=clock,
     )
     await actions.set_action_status(
-        session, coordinator, plan_id, action.id, ActionStatus.PAUSED,
-        seen_version=action.version, clock=clock,
+        session,
+        coordinator,
+        plan_id,
+        action.id,
+        ActionStatus.PAUSED,
+        seen_version=action.version,
+        clock=clock,
     )
     plan = world.base.plan
-    old_dates = (plan.period_start, plan.period_end, plan.revision_date)
+    assert plan.period_end is not None and plan.revision_date is not None
+    old_end, old_revision = plan.period_end, plan.revision_date
     new_end = today + timedelta(days=200)
     await frame.set_dates(
-        session, coordinator, plan_id, frame.PlanDates(today, new_end, today + timedelta(days=30)),
-        seen_version=plan.version, clock=clock,
+        session,
+        coordinator,
+        plan_id,
+        frame.PlanDates(today, new_end, today + timedelta(days=30)),
+        seen_version=plan.version,
+        clock=clock,
     )
     cooperation = await frame.add_cooperation(
         session, coordinator, plan_id, frame.CooperationInput("NAV"), clock=clock
     )
     await frame.change_cooperation(
-        session, coordinator, plan_id, cooperation.id, frame.CooperationInput("NAV Vest"),
-        seen_version=cooperation.version, clock=clock,
+        session,
+        coordinator,
+        plan_id,
+        cooperation.id,
+        frame.CooperationInput("NAV Vest"),
+        seen_version=cooperation.version,
+        clock=clock,
     )
     changed = [c for c in await _changes(session, world) if not c[0].endswith(".added")]
     assert changed == [
         ("life_situation.written", {"needs": [None, "Hjelp"]}),
-        ("life_situation.written",
-         {"needs": ["Hjelp", "Hjelp heime"], "resources": ["", "Søster"]}),
+        (
+            "life_situation.written",
+            {"needs": ["Hjelp", "Hjelp heime"], "resources": ["", "Søster"]},
+        ),
         ("goal.proposed", {"text": [None, "Trene"], "status": [None, "proposed"]}),
-        ("goal.changed",
-         {"text": ["Trene", "Trene meir"], "due_date": [None, today.isoformat()]}),
+        ("goal.changed", {"text": ["Trene", "Trene meir"], "due_date": [None, today.isoformat()]}),
         ("goal.accepted", {"status": ["proposed", "accepted"]}),
-        ("action.changed",
-         {"title": ["Hjemmebesøk", "Heimebesøk"], "deadline": [None, today.isoformat()]}),
+        (
+            "action.changed",
+            {"title": ["Hjemmebesøk", "Heimebesøk"], "deadline": [None, today.isoformat()]},
+        ),
         ("action.status", {"status": ["planned", "paused"]}),
-        ("plan.dates", {
-            "period_end": [old_dates[1].isoformat(), new_end.isoformat()],
-            "revision_date": [old_dates[2].isoformat(), (today + timedelta(30)).isoformat()],
-        }),
+        (
+            "plan.dates",
+            {
+                "period_end": [old_end.isoformat(), new_end.isoformat()],
+                "revision_date": [old_revision.isoformat(), (today + timedelta(30)).isoformat()],
+            },
+        ),
         ("cooperation.changed", {"partner": ["NAV", "NAV Vest"]}),
     ]
 
@@ -170,7 +239,12 @@ async def test_r_plan_5_a_corrected_note_keeps_its_old_words_and_only_its_author
         session, world.nurse, world.plan_id, visit.id, "Besøk kl 10", clock=clock
     )
     corrected = await actions.change_note(
-        session, world.nurse, world.plan_id, note.id, "Besøk kl 11", seen_version=note.version,
+        session,
+        world.nurse,
+        world.plan_id,
+        note.id,
+        "Besøk kl 11",
+        seen_version=note.version,
         clock=clock,
     )
     assert corrected.text == "Besøk kl 11" and corrected.version == 2
@@ -198,28 +272,44 @@ async def test_r_plan_5_a_corrected_review_keeps_its_old_words_and_only_its_auth
     )
     yesterday = today_in_oslo(clock) - timedelta(days=1)
     review = await goals.add_review(
-        session, world.coordinator, world.plan_id, goal.id,
-        goals.ReviewInput(ReviewAssessment.PARTLY, "Litt", reviewed_on=yesterday), clock=clock,
+        session,
+        world.coordinator,
+        world.plan_id,
+        goal.id,
+        goals.ReviewInput(ReviewAssessment.PARTLY, "Litt", reviewed_on=yesterday),
+        clock=clock,
     )
     fixed = await goals.change_review(
-        session, world.coordinator, world.plan_id, review.id,
-        goals.ReviewInput(ReviewAssessment.ON_TRACK, "Godt"), seen_version=review.version,
+        session,
+        world.coordinator,
+        world.plan_id,
+        review.id,
+        goals.ReviewInput(ReviewAssessment.ON_TRACK, "Godt"),
+        seen_version=review.version,
         clock=clock,
     )
     assert fixed.reviewed_on == yesterday  # kept when no new date is given
     with pytest.raises(Forbidden):
         await goals.change_review(
-            session, world.owner, world.plan_id, review.id,
-            goals.ReviewInput(ReviewAssessment.REACHED, "Nådd"), seen_version=fixed.version,
+            session,
+            world.owner,
+            world.plan_id,
+            review.id,
+            goals.ReviewInput(ReviewAssessment.REACHED, "Nådd"),
+            seen_version=fixed.version,
             clock=clock,
         )
     assert "not_author" in await denial_reasons(session, world.owner)
     history = [(k, c) for k, c in await _changes(session, world) if k.startswith("review")]
     assert history == [
-        ("review.added", {
-            "assessment": [None, "partly"], "text": [None, "Litt"],
-            "reviewed_on": [None, yesterday.isoformat()],
-        }),
+        (
+            "review.added",
+            {
+                "assessment": [None, "partly"],
+                "text": [None, "Litt"],
+                "reviewed_on": [None, yesterday.isoformat()],
+            },
+        ),
         ("review.changed", {"assessment": ["partly", "on_track"], "text": ["Litt", "Godt"]}),
     ]
     assert isinstance(fixed.reviewed_on, date) and fixed.text == "Godt"

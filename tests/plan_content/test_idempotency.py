@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from app.access import Actor
 from app.db import make_sessionmaker
 from app.errors import InvalidInput
 from app.goals import service as goals
 from app.idempotency import service as idempotency
 from app.models import Goal, IdempotentWrite, Realm
-from app.access import Actor
 from tests.plan_content.plan_world import PlanWorld, count
 from tests.support.clock import FrozenClock
 
@@ -64,7 +65,9 @@ async def test_r_safe_3_a_real_goal_retried_is_stored_once(
         return 201, {"id": str(goal.id)}
 
     answers = {
-        (await idempotency.once(session, world.owner, "k", REQUEST, write, clock=clock)).result["id"]
+        (await idempotency.once(session, world.owner, "k", REQUEST, write, clock=clock)).result[
+            "id"
+        ]
         for _ in range(3)
     }
     assert len(answers) == 1 and await count(session, Goal) == 1
@@ -125,6 +128,20 @@ async def test_r_safe_3_a_malformed_key_is_refused(
     with pytest.raises(InvalidInput) as error:
         await idempotency.once(session, _someone(), key, REQUEST, write, clock=clock)
     assert error.value.error_code == "bad_idempotency_key" and write.runs == 0
+
+
+async def test_r_safe_3_keys_are_forgotten_after_two_days(
+    session: AsyncSession, clock: FrozenClock
+) -> None:
+    actor, write = _someone(), Counted()
+    await idempotency.once(session, actor, "old", REQUEST, write, clock=clock)
+    clock.advance(idempotency.KEEP_FOR)
+    await idempotency.once(session, actor, "new", REQUEST, write, clock=clock)
+    assert await idempotency.forget_old(session, clock=clock) == 0  # exactly two days: kept
+    clock.advance(timedelta(seconds=1))
+    assert await idempotency.forget_old(session, clock=clock) == 1
+    await idempotency.once(session, actor, "old", REQUEST, write, clock=clock)
+    assert write.runs == 3
 
 
 async def test_r_safe_3_two_transactions_with_the_same_key_store_one_row(

@@ -35,8 +35,17 @@ from app.plan_items import texts
 from tests.plan_content.plan_world import PlanWorld, count, home_visit
 from tests.support.clock import FrozenClock
 
-MODELS = (Action, Contribution, Cooperation, Goal, GoalReview, LifeSituation, ProgressNote,
-          SubPlanLink, TimelineEntry)
+MODELS = (
+    Action,
+    Contribution,
+    Cooperation,
+    Goal,
+    GoalReview,
+    LifeSituation,
+    ProgressNote,
+    SubPlanLink,
+    TimelineEntry,
+)
 
 
 @dataclass
@@ -60,29 +69,46 @@ def _goal(text: str, **more: Any) -> Case:
 
 def _goal_change(text: str) -> Case:
     return lambda s: goals.change_goal(
-        s.session, s.world.owner, s.world.plan_id, s.goal.id, goals.GoalChange(text),
-        seen_version=s.goal.version, clock=s.clock,
+        s.session,
+        s.world.owner,
+        s.world.plan_id,
+        s.goal.id,
+        goals.GoalChange(text),
+        seen_version=s.goal.version,
+        clock=s.clock,
     )
 
 
 def _review(text: str) -> Case:
     return lambda s: goals.add_review(
-        s.session, s.world.owner, s.world.plan_id, s.goal.id,
-        goals.ReviewInput(ReviewAssessment.ON_TRACK, text), clock=s.clock,
+        s.session,
+        s.world.owner,
+        s.world.plan_id,
+        s.goal.id,
+        goals.ReviewInput(ReviewAssessment.ON_TRACK, text),
+        clock=s.clock,
     )
 
 
 def _action(**changes: Any) -> Case:
     return lambda s: actions.create_action(
-        s.session, s.world.coordinator, s.world.plan_id, home_visit(s.world, **changes),
+        s.session,
+        s.world.coordinator,
+        s.world.plan_id,
+        home_visit(s.world, **changes),
         clock=s.clock,
     )
 
 
 def _action_change(**changes: Any) -> Case:
     return lambda s: actions.change_action(
-        s.session, s.world.coordinator, s.world.plan_id, s.action.id,
-        home_visit(s.world, **changes), seen_version=s.action.version, clock=s.clock,
+        s.session,
+        s.world.coordinator,
+        s.world.plan_id,
+        s.action.id,
+        home_visit(s.world, **changes),
+        seen_version=s.action.version,
+        clock=s.clock,
     )
 
 
@@ -94,29 +120,42 @@ def _note(text: str) -> Case:
 
 def _words(**fields: str) -> Case:
     return lambda s: life.write_own_words(
-        s.session, s.world.owner, s.world.plan_id, life.OwnWords(**fields), seen_version=None,
+        s.session,
+        s.world.owner,
+        s.world.plan_id,
+        life.OwnWords(**fields),
+        seen_version=None,
         clock=s.clock,
     )
 
 
 def _contribution(text: str, who: str = "") -> Case:
     return lambda s: frame.add_contribution(
-        s.session, s.world.owner, s.world.plan_id,
-        frame.ContributionInput(Contributor.RELATIVE, text, who=who), clock=s.clock,
+        s.session,
+        s.world.owner,
+        s.world.plan_id,
+        frame.ContributionInput(Contributor.RELATIVE, text, who=who),
+        clock=s.clock,
     )
 
 
 def _cooperation(partner: str, description: str = "", contact: str = "") -> Case:
     return lambda s: frame.add_cooperation(
-        s.session, s.world.coordinator, s.world.plan_id,
-        frame.CooperationInput(partner, description, contact), clock=s.clock,
+        s.session,
+        s.world.coordinator,
+        s.world.plan_id,
+        frame.CooperationInput(partner, description, contact),
+        clock=s.clock,
     )
 
 
 def _sub_plan(title: str, owner_unit: str = "", url: str = "") -> Case:
     return lambda s: frame.add_sub_plan(
-        s.session, s.world.coordinator, s.world.plan_id,
-        frame.SubPlanInput(SubPlanKind.OTHER, title, owner_unit, url), clock=s.clock,
+        s.session,
+        s.world.coordinator,
+        s.world.plan_id,
+        frame.SubPlanInput(SubPlanKind.OTHER, title, owner_unit, url),
+        clock=s.clock,
     )
 
 
@@ -124,8 +163,13 @@ def _contribution_change(contributor: Contributor, text: str) -> Case:
     async def change(s: Setting) -> Contribution:
         try:
             return await frame.change_contribution(
-                s.session, s.world.owner, s.world.plan_id, s.contribution.id,
-                frame.ContributionInput(contributor, text), seen_version=1, clock=s.clock,
+                s.session,
+                s.world.owner,
+                s.world.plan_id,
+                s.contribution.id,
+                frame.ContributionInput(contributor, text),
+                seen_version=1,
+                clock=s.clock,
             )
         finally:
             await s.session.flush()
@@ -160,17 +204,25 @@ CASES: dict[str, tuple[Case, str, str]] = {
     "contribution empty": (_contribution(""), "text", "empty"),
     "contributor too long": (_contribution("Mat", who=_over(texts.SHORT)), "who", "too_long"),
     "contribution change to a service without unit": (
-        _contribution_change(Contributor.SERVICE, "Middag"), "unit_id", "no_unit",
+        _contribution_change(Contributor.SERVICE, "Middag"),
+        "unit_id",
+        "no_unit",
     ),
     "contribution change empty": (
-        _contribution_change(Contributor.RELATIVE, " "), "text", "empty",
+        _contribution_change(Contributor.RELATIVE, " "),
+        "text",
+        "empty",
     ),
     "cooperation partner empty": (_cooperation(""), "partner", "empty"),
     "cooperation contact too long": (
-        _cooperation("NAV", contact=_over(texts.SHORT)), "contact", "too_long",
+        _cooperation("NAV", contact=_over(texts.SHORT)),
+        "contact",
+        "too_long",
     ),
     "cooperation description too long": (
-        _cooperation("NAV", description=_over(texts.LONG)), "description", "too_long",
+        _cooperation("NAV", description=_over(texts.LONG)),
+        "description",
+        "too_long",
     ),
     "sub-plan title empty": (_sub_plan(""), "title", "empty"),
     "sub-plan link not https": (_sub_plan("IOP", url="http://skule.example"), "url", "bad_url"),
@@ -187,8 +239,11 @@ async def setting(session: AsyncSession, world: PlanWorld, clock: FrozenClock) -
         session, world.coordinator, world.plan_id, home_visit(world), clock=clock
     )
     contribution = await frame.add_contribution(
-        session, world.owner, world.plan_id,
-        frame.ContributionInput(Contributor.OWNER, "Middag"), clock=clock,
+        session,
+        world.owner,
+        world.plan_id,
+        frame.ContributionInput(Contributor.OWNER, "Middag"),
+        clock=clock,
     )
     return Setting(session, world, clock, goal, action, contribution)
 

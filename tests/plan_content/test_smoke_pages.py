@@ -6,18 +6,32 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.goals import service as goals
 from app.actions import service as actions
+from app.goals import service as goals
 from app.settings import Settings
 from tests.consents.world import make_world
 from tests.support.clock import FrozenClock
 from tests.support.logins import citizen, employee, log_in
 
 
-async def test_plan_page_renders(app: FastAPI, client: httpx.AsyncClient, session: AsyncSession, clock: FrozenClock, settings: Settings) -> None:
+async def test_plan_page_renders(
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    session: AsyncSession,
+    clock: FrozenClock,
+    settings: Settings,
+) -> None:
     world = await make_world(session, clock, vault=app.state.pid_vault)
-    goal = await goals.propose_goal(session, citizen(world.owner), world.plan.id, goals.GoalInput("Gå tur"), clock=clock)
-    await actions.create_action(session, employee(world.coordinator), world.plan.id, actions.ActionInput("Besøk", world.home_care.id, goal_ids=(goal.id,)), clock=clock)
+    goal = await goals.propose_goal(
+        session, citizen(world.owner), world.plan.id, goals.GoalInput("Gå tur"), clock=clock
+    )
+    await actions.create_action(
+        session,
+        employee(world.coordinator),
+        world.plan.id,
+        actions.ActionInput("Besøk", world.home_care.id, goal_ids=(goal.id,)),
+        clock=clock,
+    )
     await session.commit()
     await log_in(client, session, settings, clock, person=world.owner)
     response = await client.get(f"/plans/{world.plan.id}")

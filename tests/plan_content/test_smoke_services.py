@@ -6,11 +6,10 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.actions import service as actions
-from app.consents import service as consents
 from app.errors import Forbidden, StaleVersion
 from app.goals import service as goals
 from app.life_situation import service as life
-from app.models import GoalStatus, PlanPart, GrantMode
+from app.models import ActionStatus, GoalStatus
 from app.plan_view import service as plan_view
 from app.timeline import service as timeline
 from tests.consents.world import make_world
@@ -66,7 +65,7 @@ async def test_owner_coordinator_provider_plan_together(
             owner,
             plan_id,
             action.id,
-            actions.ActionStatus.DONE,
+            ActionStatus.DONE,
             seen_version=action.version,
             clock=clock,
         )

@@ -1,0 +1,103 @@
+"""R-NOTE-1, R-NOTE-2: a new message puts a content-free notice in the outbox for everyone who
+may read the conversation, apart from the writer; old idempotency keys are forgotten."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from fastapi import FastAPI
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.consents import service as consents
+from app.consents.schemas import GrantSpec
+from app.housekeeping import Housekeeping
+from app.idempotency import service as idempotency
+from app.messages import service as messages
+from app.messaging.notices import NewMessageNotices
+from app.models import GrantMode, IdempotentWrite, NotificationOutbox, PlanPart
+from app.threads import service as threads
+from app.threads.events import MessagePosted
+from tests.consents.world import make_world
+from tests.support.clock import FrozenClock
+from tests.support.logins import citizen, employee
+
+
+class _SameSession:
+    """A sessionmaker stand-in that hands out the test's session (inside its transaction)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def __call__(self) -> _SameSession:
+        return self
+
+    async def __aenter__(self) -> AsyncSession:
+        return self.session
+
+    async def __aexit__(self, *_exc: Any) -> None:
+        return None
+
+    def begin(self) -> _SameSession:
+        return self
+
+
+async def test_r_note_1_readers_of_the_conversation_are_told_the_writer_is_not(
+    app: FastAPI, session: AsyncSession, clock: FrozenClock
+) -> None:
+    world = await make_world(session, clock, vault=app.state.pid_vault)
+    owner, coordinator = citizen(world.owner), employee(world.coordinator)
+    nurse_in = await consents.add_employee(
+        session, coordinator, world.plan.id, world.nurse.id, world.home_care.id, clock=clock
+    )
+    await consents.give_grant(
+        session,
+        owner,
+        world.plan.id,
+        nurse_in.id,
+        GrantSpec(part=PlanPart.MESSAGES, mode=GrantMode.WRITE),
+        clock=clock,
+    )
+    thread, first = await messages.start_thread(
+        session,
+        owner,
+        world.plan.id,
+        topic="Hei",
+        members=None,
+        first_message="Hei alle",
+        clock=clock,
+    )
+    readers = await threads.readers_to_tell(
+        session,
+        thread.id,
+        register=app.state.population_register,
+        clock=clock,
+        besides=f"person:{world.owner.id}",
+    )
+    assert set(readers) == {f"employee:{world.coordinator.id}", f"employee:{world.nurse.id}"}
+    app.state.sessionmaker = _SameSession(session)
+    notices = NewMessageNotices(app)
+    await notices.tell(
+        MessagePosted(world.plan.id, thread.id, first.seq, first.id, f"person:{world.owner.id}")
+    )
+    rows = list((await session.scalars(select(NotificationOutbox))).all())
+    # Employees are told by e-mail at their work address unless they chose otherwise.
+    assert {row.recipient for row in rows} <= set(readers)
+    assert all("Hei" not in row.address for row in rows)
+
+
+async def test_r_safe_3_idempotency_keys_are_forgotten_after_two_days(
+    session: AsyncSession, clock: FrozenClock, app: FastAPI
+) -> None:
+    world = await make_world(session, clock, vault=app.state.pid_vault)
+
+    async def write() -> tuple[int, dict[str, Any]]:
+        return 201, {"ok": True}
+
+    await idempotency.once(session, citizen(world.owner), "k-1", "POST /x", write, clock=clock)
+    keeper = Housekeeping(_SameSession(session), clock)  # type: ignore[arg-type]
+    assert await keeper.run_once() == 0
+    clock.advance(timedelta(days=3))
+    assert await keeper.run_once() == 1
+    assert await session.scalar(select(func.count(IdempotentWrite.id))) == 0
