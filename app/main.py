@@ -29,6 +29,7 @@ from app.messaging import websocket as live
 from app.messaging.fanout import make_fanout
 from app.messaging.hub import Hub
 from app.messaging.notices import NewMessageNotices
+from app.messaging.timeline_live import TimelineFollowers
 from app.middleware.body_limit import BodyLimitMiddleware
 from app.middleware.correlation import CorrelationIdMiddleware
 from app.middleware.security_headers import SecurityHeadersMiddleware
@@ -61,6 +62,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         # Live messages: the fan-out connects (retrying on its own if the broker is down).
         await app.state.fanout.start()
         await app.state.hub.start()
+        app.state.timeline_followers.start()
         app.state.notices.start()
         await app.state.housekeeping.start()
         if settings.notification_worker:
@@ -69,6 +71,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         await app.state.notification_worker.stop()
         await app.state.housekeeping.stop()
         await app.state.notices.stop()
+        app.state.timeline_followers.stop()
         await app.state.hub.stop()
         await app.state.fanout.stop()
         await oidc_http.aclose()
@@ -114,6 +117,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     app.state.login_limiter = RateLimiter(per_minute=settings.login_rate_per_minute, clock=clock)
     app.state.fanout = make_fanout(settings)
     app.state.hub = Hub(app, app.state.fanout, clock)
+    app.state.timeline_followers = TimelineFollowers(app, app.state.hub, app.state.fanout)
     app.state.notices = NewMessageNotices(app)
     app.state.housekeeping = Housekeeping(app.state.sessionmaker, clock)
     app.state.notification_worker = NotificationWorker(

@@ -637,8 +637,8 @@ def render_report(
         f"- Load average (1, 5, 15 min) before: {run.load_before}; after: {run.load_after}. "
         "Other work on this machine during the run skews the figures.",
         "- PostgreSQL rows: each such server has a cluster of its own in its data directory "
-        "(initdb, `fsync=off`, Unix socket), pinned to the load core; its CPU is the database "
-        "column above and is not counted as other work on that core.",
+        "(initdb, `fsync=off`, Unix socket), pinned to the load core once its data is in; its "
+        "CPU is the database column above and is not counted as other work on that core.",
         "- Not yet measured: repeats with medians of ≥ 3 runs of ≥ 60 s; message rows (P3–P6, "
         "issue 7).",
         "",

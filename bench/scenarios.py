@@ -172,11 +172,12 @@ def plan_database(*, plans: int, audit_rows: int) -> PrepareHook:
     def prepare(ctx: ServerContext) -> None:
         try:
             plan_bench.start_cluster(ctx)
+            migrate_and_seed(ctx)
+            generate = ["--plans", str(plans), "--audit-rows", str(audit_rows)] if plans else []
+            _python_module(ctx, "bench.plan_data", *generate, timeout_s=900)
+            plan_bench.pin_cluster(ctx)
         except plan_bench.PlanBenchError as exc:
             raise BenchError(str(exc)) from exc
-        migrate_and_seed(ctx)
-        generate = ["--plans", str(plans), "--audit-rows", str(audit_rows)] if plans else []
-        _python_module(ctx, "bench.plan_data", *generate, timeout_s=900)
 
     return prepare
 

@@ -78,9 +78,10 @@ class Connection:
     language: Language
     html: bool
     subscriptions: dict[uuid.UUID, Subscription] = field(default_factory=dict)
-    # Unbounded as an asyncio.Queue so the stop sign (None) always fits behind the frames;
-    # send() keeps it to QUEUE_FRAMES. (A full bounded queue once made close() drop the oldest
-    # frame, which could be a message: the client then resumed past it and never had it.)
+    following: set[uuid.UUID] = field(default_factory=set)  # plans whose timeline it follows
+    # Unbounded as an asyncio.Queue, so close() can always put the stop sign (None) behind the
+    # frames without dropping one: a dropped message would have the client resume past it.
+    # send() keeps the queue to QUEUE_FRAMES.
     queue: asyncio.Queue[str | None] = field(default_factory=asyncio.Queue)
     # Threads with messages this connection had no room for; read again by made_room().
     behind: set[uuid.UUID] = field(default_factory=set)
@@ -146,7 +147,8 @@ class Hub:
         if self._midnight is not None:
             self._midnight.cancel()
         for connection in list(self.connections):
-            connection.close(1001, "server going away")
+            # 1012 "service restart": clients (htmx's extension too) reconnect and resume.
+            connection.close(1012, "server restarting")
         for task in list(self._tasks) + list(self._busy.values()):
             task.cancel()
 
@@ -280,6 +282,7 @@ class Hub:
         since = min(_position(c.subscriptions[thread_id]) for c in takers)
         try:
             async with self.app.state.sessionmaker() as session:
+                await session.connection(execution_options={"read_only": True})
                 delivery = await messages.for_delivery(session, thread_id, after=since, limit=BATCH)
         except Exception:
             logger.exception("delivery read failed", extra={"thread_id": str(thread_id)})
@@ -322,6 +325,7 @@ class Hub:
         if not listeners:
             return
         async with self.app.state.sessionmaker() as session:
+            await session.connection(execution_options={"read_only": True})
             delivery = await messages.for_delivery(session, thread_id, seq=seq)
         for connection in listeners:
             for message in delivery.messages:

@@ -6,6 +6,8 @@ Client to server:
     {"type": "post", "plan": "<uuid>", "thread": "<uuid>", "text": "...", "client_id": "..."}
     {"type": "read", "plan": "<uuid>", "thread": "<uuid>", "seq": 14}
     {"type": "ping"}
+    {"type": "follow", "plan": "<uuid>"}          new timeline entries of the plan, live
+    {"type": "unfollow", "plan": "<uuid>"}
 Server to client:
     {"type": "subscribed", "thread": ..., "last_seq": 14}
     {"type": "message", "thread": ..., "seq": 13, "id": ..., "author": ..., "unit": ...,
@@ -14,6 +16,8 @@ Server to client:
     {"type": "revoked", "thread": ...}            access to the thread ended (R-CON-3)
     {"type": "error", "code": ..., "detail": ...} the frame was refused; the connection stays
     {"type": "pong"}
+    {"type": "timeline", "plan": ..., "entries": [{"id", "kind", "at", "who", "unit",
+     "on_behalf_of"}]}                           new entries the reader may see
 Pages connect with ?format=html and get the same fragments the page renders instead (htmx's
 websocket extension swaps them in); htmx sends its forms with the fields as JSON members.
 """
@@ -62,7 +66,21 @@ class Ping(_Frame):
     type: Literal["ping"]
 
 
-ClientFrame = Annotated[Subscribe | Unsubscribe | Post | Read | Ping, Field(discriminator="type")]
+class Follow(_Frame):
+    """New entries on a plan's timeline, as they happen (what the reader may see of them)."""
+
+    type: Literal["follow"]
+    plan: uuid.UUID
+
+
+class Unfollow(_Frame):
+    type: Literal["unfollow"]
+    plan: uuid.UUID
+
+
+ClientFrame = Annotated[
+    Subscribe | Unsubscribe | Post | Read | Ping | Follow | Unfollow, Field(discriminator="type")
+]
 _client_frame: TypeAdapter[ClientFrame] = TypeAdapter(ClientFrame)
 
 MAX_FRAME_BYTES = 32_768

@@ -118,7 +118,8 @@ async def _write(connection: Connection, hub: Hub) -> None:
         if frame is None or connection.close_code == CLOSE_TOO_SLOW:
             break  # what is still queued is not sent: the client resumes from its last number
         try:
-            await asyncio.wait_for(connection.websocket.send_text(frame), SEND_SECONDS)
+            async with asyncio.timeout(SEND_SECONDS):
+                await connection.websocket.send_text(frame)
         except TimeoutError:
             connection.close(CLOSE_TOO_SLOW, "too far behind: reconnect and resume")
             break
@@ -128,12 +129,10 @@ async def _write(connection: Connection, hub: Hub) -> None:
             hub.made_room(connection)
     if connection.close_code is not None and connection.close_code != 1000:
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(
-                connection.websocket.close(
+            async with asyncio.timeout(CLOSE_SECONDS):
+                await connection.websocket.close(
                     code=connection.close_code, reason=connection.close_reason
-                ),
-                CLOSE_SECONDS,
-            )
+                )
 
 
 async def _read(connection: Connection, hub: Hub) -> None:
@@ -196,6 +195,10 @@ async def _handle(connection: Connection, hub: Hub, frame: protocol.ClientFrame)
                     "seq": message.seq,
                 },
             )
+        elif isinstance(frame, protocol.Follow):
+            await app.state.timeline_followers.follow(connection, frame.plan)
+        elif isinstance(frame, protocol.Unfollow):
+            connection.following.discard(frame.plan)
         elif isinstance(frame, protocol.Read):
             async with unit_of_work(app.state.sessionmaker) as session:
                 await messages.mark_read(

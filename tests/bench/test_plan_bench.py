@@ -218,7 +218,12 @@ async def test_a_plan_server_gets_a_cluster_of_its_own_and_stops_it() -> None:
         data_dir = Path(tmp) / "data"
         data_dir.mkdir()
         ctx = ServerContext(
-            name="test", data_dir=data_dir, env={}, project_root=Path(), python=sys.executable
+            name="test",
+            data_dir=data_dir,
+            env={},
+            project_root=Path(),
+            python=sys.executable,
+            load_prefix=("taskset", "-c", "0"),
         )
         try:
             plan_bench.start_cluster(ctx)
@@ -234,6 +239,10 @@ async def test_a_plan_server_gets_a_cluster_of_its_own_and_stops_it() -> None:
             assert url.endswith(f"?host={host}")
             used = plan_bench.cluster_cpu_seconds(ctx)
             assert used is not None and used >= 0
+            plan_bench.pin_cluster(ctx)
+            postmaster = (plan_bench.cluster_dir(data_dir) / "data" / "postmaster.pid").read_text()
+            status = Path(f"/proc/{postmaster.split()[0]}/status").read_text()
+            assert "Cpus_allowed_list:\t0\n" in status
         finally:
             plan_bench.stop_cluster(ctx)
         assert not (plan_bench.cluster_dir(data_dir) / "data" / "postmaster.pid").exists()

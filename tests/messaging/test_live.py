@@ -197,3 +197,39 @@ async def test_refusals_origin_login_and_bad_frames(server: LiveServer) -> None:
     assert [f["type"] for f in frames] == ["error", "error", "error", "pong"]
     assert frames[2]["code"] == "plan_not_found"
     await socket.close()
+
+
+async def test_the_timeline_follows_new_changes_live_for_those_who_may_see_them(
+    server: LiveServer,
+) -> None:
+    """Issue 6, item 4: new timeline entries arrive over the socket, as the reader may see them."""
+    per = log_in(server, "citizen", "Per Mikkelsen")
+    ingrid = log_in(server, "employee", "Ingrid Berg")
+    plan = _plan_of(per, server, "Per Mikkelsen")
+    socket = await _socket(server, per)
+    await socket.send(json.dumps({"type": "follow", "plan": plan}))
+    await asyncio.sleep(0.3)
+    _api(ingrid, server, "POST", f"/plans/{plan}/goals", json={"text": "Gå til butikken"})
+    frame = (await _frames(socket, 1))[0]
+    assert frame["type"] == "timeline" and frame["plan"] == plan
+    assert [e["kind"] for e in frame["entries"]] == ["goal.proposed"]
+    assert frame["entries"][0]["who"] == "Ingrid Berg"
+    await socket.close()
+    # Pages get the same list item the timeline renders, added at the top.
+    page = await connect(
+        ws_url(server, html=True),
+        additional_headers={"Cookie": cookie_header(per), "Origin": server.url},
+    )
+    await page.send(json.dumps({"type": "follow", "plan": plan}))
+    await asyncio.sleep(0.3)
+    _api(ingrid, server, "POST", f"/plans/{plan}/goals", json={"text": "Sykle <fort>"})
+    html = await asyncio.wait_for(page.recv(), 5)
+    assert 'hx-swap-oob="afterbegin:#timeline-entries"' in html
+    assert "Ingrid Berg" in html and "<fort>" not in html
+    await page.close()
+    # Someone who may not see the plan cannot follow it.
+    stranger = log_in(server, "employee", "Sara Lie")
+    refused = await _socket(server, stranger)
+    await refused.send(json.dumps({"type": "follow", "plan": plan}))
+    assert (await _frames(refused, 1))[0]["code"] == "plan_not_found"
+    await refused.close()
