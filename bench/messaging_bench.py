@@ -1,9 +1,9 @@
 """The messaging rows of `make bench` (issue 7): P3 to P6 and P7's history pages.
 
-One PostgreSQL cluster of their own (bench/plan_bench.py: initdb in a fresh data directory,
-fsync off, pinned to the load core once its data is in), migrated, seeded with the demo data,
-Per Mikkelsen's plan grown for the plan page (bench/plan_data.py) and the conversations of
-bench/messaging_data.py. Then:
+One PostgreSQL cluster of their own (bench/messaging_servers.py: initdb in a fresh data
+directory, fsync off, pinned to the load core once its data is in), migrated, seeded with the
+demo data, Per Mikkelsen's plan grown for the plan page (bench/plan_data.py) and the
+conversations of bench/messaging_data.py. Then:
 
 1. One worker (SAMPLAN_FANOUT=memory, pinned to the server core like every row):
    - P5: the plan page as its owner, measured as P2 is (wrk, then the fixed-rate run at half the
@@ -25,20 +25,13 @@ Order: P5 before the rows that write, so its plan page is the same as P2's.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import json
 import logging
-import os
-import select
-import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -47,7 +40,6 @@ import httpx
 
 from bench import plan_bench
 from bench import run as harness
-from bench.login import SESSION_COOKIE, LoginFailed, log_in_citizen
 from bench.messaging_data import HISTORY_PAGES, PAGE_SIZE, Threads
 from bench.messaging_load import DeliveryResult
 from bench.messaging_report import (
@@ -61,6 +53,22 @@ from bench.messaging_report import (
     render_messaging_summary,
     with_messaging_section,
 )
+from bench.messaging_servers import (
+    LOAD_TIMEOUT_S,
+    OWNER,
+    holding_client,
+    load_client,
+    log_in_owner,
+    messaging_server,
+    prepared_database,
+    proc_status,
+    raise_open_files_limit,
+    read_line,
+    redis_server,
+    rss_kib,
+    worker,
+    ws_url,
+)
 from bench.plan_bench import PacedResult
 from bench.report import BenchRun, Measurement, Pinning, RunConfig, load_average
 from bench.scenarios import (
@@ -70,11 +78,8 @@ from bench.scenarios import (
     Scenario,
     ScenarioContext,
     ServerContext,
-    ServerSpec,
     citizen_session,
     measured_plan,
-    migrate_and_seed,
-    samplan_postgresql_env,
 )
 from bench.wrk import display_command, parse_wrk_output, run_wrk
 
@@ -89,8 +94,6 @@ __all__ = [
 log = logging.getLogger("bench")
 
 IDS = ("P3", "P4", "P5", "P6", "P7")
-SERVER_NAME = "samplan-messaging"
-OWNER = "Per Mikkelsen"
 SESSIONS = 10  # logins the websockets share: a few people with many tabs
 P3_BAR = 0.02
 P3_P99_BAR_MS = 100.0
@@ -100,7 +103,6 @@ DELIVERY_RATE = 50.0  # posts a second (P4; P6 uses the same)
 P6_SUBSCRIBERS = 1
 HISTORY_PAGE = "/api/v1/plans/{plan_id}/threads/{thread_id}"
 MESSAGES = "/api/v1/plans/{plan}/threads/{thread}/messages"
-LOAD_TIMEOUT_S = 180  # beyond the run's own duration: logins, handshakes, stragglers
 SERVER_SPARE_DESCRIPTORS = 1024  # the database pool, log files, listening socket
 
 # wrk: POST to the threads named after `--`, in turn, each with an Idempotency-Key of its own
@@ -127,187 +129,6 @@ end
 def rows(only: Sequence[str] | None) -> list[str]:
     """The messaging rows to run for `--only` (all of them without it)."""
     return [row for row in IDS if not only or row in only]
-
-
-def messaging_server(fanout: str, redis_url: str | None = None) -> ServerSpec:
-    def env(data_dir: Path, base_url: str) -> Mapping[str, str]:
-        values = {**samplan_postgresql_env(data_dir, base_url), "SAMPLAN_FANOUT": fanout}
-        if redis_url is not None:
-            values["SAMPLAN_REDIS_URL"] = redis_url
-        return values
-
-    return ServerSpec(
-        name=SERVER_NAME if fanout == "memory" else f"{SERVER_NAME}-{fanout}",
-        description=(
-            "Samplan, SAMPLAN_ENV=test, PostgreSQL (a cluster of its own, fsync off, pinned to "
-            f"the load core), SAMPLAN_FANOUT={fanout}: the demo data, the measured plan and the "
-            "conversations of bench/messaging_data.py"
-            + ("; two of them on the one database for P6" if fanout != "memory" else "")
-        ),
-        app_args=("--factory", "app.main:create_app_from_environment"),
-        ready_path="/readyz",
-        env=env,
-        cleanup=plan_bench.stop_cluster,
-        helper_cpu=plan_bench.cluster_cpu_seconds,
-    )
-
-
-# --- processes -----------------------------------------------------------------------------------
-
-
-def _module(ctx: ServerContext, *args: str, timeout_s: int = 600) -> None:
-    """`python -m <args>` with the server's environment (a data step)."""
-    command = [ctx.python, "-m", *args]
-    try:
-        done = subprocess.run(
-            command,
-            cwd=ctx.project_root,
-            env=dict(ctx.env),
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=timeout_s,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise BenchError(f"{' '.join(command)} did not finish in {timeout_s} s") from exc
-    if done.returncode != 0:
-        tail = (done.stdout + done.stderr).strip().splitlines()[-15:]
-        raise BenchError(f"{' '.join(command)} exited with {done.returncode}:\n" + "\n".join(tail))
-
-
-@contextlib.contextmanager
-def prepared_database(
-    spec: ServerSpec, *, pinning: Pinning, python: str, history_pages: int
-) -> Iterator[ServerContext]:
-    """A fresh data directory with its cluster and data in, for as long as the rows run."""
-    with tempfile.TemporaryDirectory(prefix="samplan-bench-messaging-") as tmp:
-        data_dir = Path(tmp) / "data"
-        data_dir.mkdir()
-        ctx = ServerContext(
-            name=spec.name,
-            data_dir=data_dir,
-            env=harness.server_env(spec, data_dir, "http://127.0.0.1"),
-            project_root=harness.PROJECT_ROOT,
-            python=python,
-            load_prefix=tuple(pinning.load_prefix()),
-        )
-        try:
-            log.info("%s: preparing", spec.name)
-            started = time.monotonic()
-            plan_bench.start_cluster(ctx)
-            migrate_and_seed(ctx)
-            _module(ctx, "bench.plan_data")
-            _module(ctx, "bench.messaging_data", "--history-pages", str(history_pages))
-            plan_bench.pin_cluster(ctx)
-            log.info("%s: prepared in %.0f s", spec.name, time.monotonic() - started)
-            yield ctx
-        except plan_bench.PlanBenchError as exc:
-            raise BenchError(str(exc)) from exc
-        finally:
-            plan_bench.stop_cluster(ctx)
-
-
-@contextlib.contextmanager
-def worker(
-    spec: ServerSpec, ctx: ServerContext, *, label: str, pinning: Pinning, python: str
-) -> Iterator[harness.RunningServer]:
-    """One uvicorn worker on the prepared database, on a free port, pinned like the others."""
-    port = harness.free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    env = harness.server_env(spec, ctx.data_dir, base_url)
-    command = harness.server_command(spec, pinning=pinning, python=python, port=port)
-    log_path = ctx.data_dir.parent / f"server-{label}.log"
-    log.info("%s: starting worker %s on 127.0.0.1:%d", spec.name, label, port)
-    with harness.process_group(command, env=env, log_path=log_path) as process:
-        server = harness.RunningServer(
-            spec=spec,
-            context=replace(ctx, env=env),
-            base_url=base_url,
-            process=process,
-            log_path=log_path,
-        )
-        harness.wait_until_ready(server)
-        yield server
-
-
-def _load(command: str, job: Mapping[str, Any], *, pinning: Pinning, python: str) -> Any:
-    """`python -m bench.messaging_load <command>` on the load core; its JSON result."""
-    argv = [*pinning.load_prefix(), python, "-m", "bench.messaging_load", command]
-    try:
-        done = subprocess.run(
-            argv,
-            cwd=harness.PROJECT_ROOT,
-            input=json.dumps(job) + "\n",
-            capture_output=True,
-            text=True,
-            timeout=float(job.get("duration_s", 0)) + LOAD_TIMEOUT_S,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise BenchError(f"bench.messaging_load {command} failed: {exc}") from exc
-    if done.returncode != 0 or not done.stdout.strip():
-        tail = "\n".join(done.stderr.strip().splitlines()[-15:])
-        raise BenchError(f"bench.messaging_load {command} exited with {done.returncode}:\n{tail}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def _status(pid: int, key: str) -> str | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(f"{key}:"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        return None
-    return None
-
-
-def rss_kib(pid: int) -> int | None:
-    found = _status(pid, "VmRSS")
-    return int(found.split()[0]) if found else None
-
-
-def open_files_limit(pid: int) -> tuple[int, int] | None:
-    """A process's soft and hard limit on open files (None if unlimited or unreadable)."""
-    try:
-        for line in Path(f"/proc/{pid}/limits").read_text().splitlines():
-            if line.startswith("Max open files"):
-                soft, hard = line.split()[3:5]
-                return int(soft), int(hard)
-    except (OSError, ValueError):
-        return None
-    return None
-
-
-def raise_open_files_limit(pid: int, needed: int) -> None:
-    """Let the running server hold `needed` descriptors (`prlimit`, as it is already running)."""
-    limits = open_files_limit(pid)
-    if limits is None or limits[0] >= needed:
-        return
-    hard = max(limits[1], needed)
-    try:
-        done = subprocess.run(
-            ["prlimit", f"--pid={pid}", f"--nofile={needed}:{hard}"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-    except OSError as exc:
-        raise BenchError(f"prlimit: {exc} (util-linux)") from exc
-    if done.returncode != 0:
-        raise BenchError(f"prlimit could not raise the server's open files: {done.stderr}")
-
-
-def _cookie(base_url: str) -> str:
-    try:
-        return f"{SESSION_COOKIE}={log_in_citizen(base_url, OWNER)}"
-    except (LoginFailed, httpx.HTTPError) as exc:
-        raise BenchError(f"logging in as {OWNER}: {exc}") from exc
-
-
-def _ws_url(server: harness.RunningServer) -> str:
-    return server.base_url.replace("http://", "ws://", 1) + "/ws"
 
 
 # --- P3: posting ---------------------------------------------------------------------------------
@@ -351,7 +172,7 @@ def measure_posts(
     paths = [MESSAGES.format(plan=threads.plan, thread=thread) for thread in threads.post]
     urls = [server.base_url + path for path in paths]
     measurement = Measurement(scenario=scenario, url=urls[0])
-    cookie = _cookie(server.base_url)
+    cookie = log_in_owner(server.base_url)
     with httpx.Client(trust_env=False, timeout=10.0) as client:
         probe = client.post(
             urls[0],
@@ -418,7 +239,7 @@ def measure_posts(
             measurement.load_cpu_pct.append((load_after - load_before) / wall * 100)
             measurement.cpu_busy_pct.append(harness.busy_percent(ticks_before, ticks_after, cpus))
     measurement.server_rss_kib = rss_kib(pid)
-    measurement.server_affinity = _status(pid, "Cpus_allowed_list") or ""
+    measurement.server_affinity = proc_status(pid, "Cpus_allowed_list") or ""
     if measurement.result is not None:
         rate = measurement.result.requests_per_sec / 2
         if rate <= 0:
@@ -458,7 +279,7 @@ def paced_posts(
     }
     pid = server.process.pid
     before, start = harness.cpu_seconds(pid), time.monotonic()
-    found = _load("paced-post", job, pinning=pinning, python=python)
+    found = load_client("paced-post", job, pinning=pinning, python=python)
     wall, after = time.monotonic() - start, harness.cpu_seconds(pid)
     paced = PacedResult(
         **{**found, "percentiles_ms": {int(k): v for k, v in found["percentiles_ms"].items()}}
@@ -496,30 +317,31 @@ def measure_delivery(
     duration_s: int,
     pinning: Pinning,
     python: str,
+    rate: float = DELIVERY_RATE,
 ) -> DeliveryRow:
-    socket_cookies = [_cookie(listener.base_url) for _ in range(min(SESSIONS, subscribers))]
+    socket_cookies = [log_in_owner(listener.base_url) for _ in range(min(SESSIONS, subscribers))]
     job = {
         "post_url": poster.base_url,
-        "post_cookie": _cookie(poster.base_url),
-        "ws_url": _ws_url(listener),
+        "post_cookie": log_in_owner(poster.base_url),
+        "ws_url": ws_url(listener),
         "origin": listener.base_url,
         "socket_cookies": socket_cookies,
         "plan": threads.plan,
         "thread": thread,
         "subscribers": subscribers,
-        "rate": DELIVERY_RATE,
+        "rate": rate,
         "duration_s": duration_s,
     }
     log.info(
         "%s: %d sockets, %.0f posts/s for %d s (%s)",
         row.id,
         subscribers,
-        DELIVERY_RATE,
+        rate,
         duration_s,
         row.fanout,
     )
     before, start = _workers_cpu(workers), time.monotonic()
-    found = _load("delivery", job, pinning=pinning, python=python)
+    found = load_client("delivery", job, pinning=pinning, python=python)
     wall, after = time.monotonic() - start, _workers_cpu(workers)
     row.result = DeliveryResult.from_json(found)
     if before is not None and after is not None and wall > 0:
@@ -543,46 +365,6 @@ def idle_page_scenario(server_name: str) -> Scenario:
         connections=PLAN_CONNECTIONS,
         paced=True,
     )
-
-
-def _line(process: subprocess.Popen[str], timeout_s: float, what: str) -> Any:
-    """The next JSON line the holding client prints, or BenchError."""
-    assert process.stdout is not None
-    ready, _, _ = select.select([process.stdout], [], [], timeout_s)
-    line = process.stdout.readline() if ready else ""
-    if not line:
-        raise BenchError(f"the websocket client gave no answer {what} within {timeout_s:.0f} s")
-    return json.loads(line)
-
-
-@contextlib.contextmanager
-def holding_client(
-    job: Mapping[str, Any], *, pinning: Pinning, python: str, log_path: Path
-) -> Iterator[subprocess.Popen[str]]:
-    """bench.messaging_load hold, pinned to the load core; stopped however the row ends."""
-    argv = [*pinning.load_prefix(), python, "-m", "bench.messaging_load", "hold"]
-    with log_path.open("w") as errors:
-        process = subprocess.Popen(
-            argv,
-            cwd=harness.PROJECT_ROOT,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=errors,
-            text=True,
-        )
-    try:
-        assert process.stdin is not None
-        process.stdin.write(json.dumps(job) + "\n")
-        process.stdin.flush()
-        yield process
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
 
 
 def measure_idle(
@@ -622,6 +404,7 @@ def idle_sockets(
     duration_s: int,
     pinning: Pinning,
     python: str,
+    sessions: int = SESSIONS,
 ) -> IdleRow:
     """Open the idle sockets, the worker's RSS before and after, and the plan page's fixed-rate
     run again at the rate of `without` (its run with no sockets open) while they stay open."""
@@ -630,21 +413,21 @@ def idle_sockets(
     raise_open_files_limit(pid, sockets + SERVER_SPARE_DESCRIPTORS)
     job = {
         "base_url": server.base_url,
-        "ws_url": _ws_url(server),
+        "ws_url": ws_url(server),
         "origin": server.base_url,
-        "cookies": [_cookie(server.base_url) for _ in range(SESSIONS)],
+        "cookies": [log_in_owner(server.base_url) for _ in range(sessions)],
         "plan": threads.plan,
         "thread": threads.idle,
         "sockets": sockets,
     }
     ctx = ScenarioContext(server.context, server.base_url)
-    headers = {"Cookie": _cookie(server.base_url)}
+    headers = {"Cookie": log_in_owner(server.base_url)}
     url = server.base_url + PLAN_PAGE.format_map(measured_plan(ctx))
     row.rss_before_kib = rss_kib(pid)
     log.info("P5: opening %d websockets", sockets)
     log_path = server.context.data_dir.parent / "idle-client.log"
     with holding_client(job, pinning=pinning, python=python, log_path=log_path) as holder:
-        opened = _line(holder, LOAD_TIMEOUT_S, "after opening the sockets")
+        opened = read_line(holder, LOAD_TIMEOUT_S, "after opening the sockets")
         row.opened, row.failed = int(opened["opened"]), int(opened["failed"])
         row.first_failure = opened.get("first_failure")
         time.sleep(1.0)  # the last handshakes' garbage collected, the worker idle again
@@ -668,7 +451,7 @@ def idle_sockets(
         assert holder.stdin is not None
         holder.stdin.write("done\n")
         holder.stdin.flush()
-        row.still_open = int(_line(holder, LOAD_TIMEOUT_S, "at the end")["still_open"])
+        row.still_open = int(read_line(holder, LOAD_TIMEOUT_S, "at the end")["still_open"])
     server.check_alive()
     if row.first_failure:
         log.warning("P5: %d sockets failed, the first: %s", row.failed, row.first_failure)
@@ -722,42 +505,6 @@ def measure_history(
     row.first = harness.measure(newest, server, config=config, pinning=pinning, wrk=wrk)
     row.last = harness.measure(oldest, server, config=config, pinning=pinning, wrk=wrk)
     return row
-
-
-# --- P6: Redis for the second fan-out ------------------------------------------------------------
-
-
-def _redis_answers(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
-            conn.sendall(b"PING\r\n")
-            return conn.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
-
-
-@contextlib.contextmanager
-def redis_server(pinning: Pinning, directory: Path) -> Iterator[str | None]:
-    """A throwaway redis-server without persistence on the load core; None if none installed."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        yield None
-        return
-    port = harness.free_port()
-    argv = [
-        *pinning.load_prefix(),
-        binary,
-        *("--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"),
-        *("--dir", str(directory)),
-    ]
-    log_path = directory / "redis.log"
-    with harness.process_group(argv, env=dict(os.environ), log_path=log_path) as process:
-        deadline = time.monotonic() + 10
-        while not _redis_answers(port):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise BenchError(f"redis-server did not answer on port {port}")
-            time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
 
 
 # --- the rows ------------------------------------------------------------------------------------

@@ -340,6 +340,8 @@ def with_messaging_section(report: str, results: MessagingResults) -> str:
 
 def render_messaging_summary(results: MessagingResults) -> str:
     """For stdout: one line per row."""
+    if results.empty:
+        return ""
     lines = [""]
     for row in results.delivery:
         r = row.result

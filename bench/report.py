@@ -395,6 +395,8 @@ def p7_table(run: BenchRun) -> list[str]:
         ratio = run.full_over_empty(m)
         p99_full = m.paced.percentiles_ms[99] if m.paced else None
         p99_empty = twin.paced.percentiles_ms[99] if twin and twin.paced else None
+        cpu_full = cpu_ms_per_request(m)
+        cpu_empty = cpu_ms_per_request(twin) if twin else None
         rows.append(
             [
                 m.scenario.label,
@@ -404,6 +406,9 @@ def p7_table(run: BenchRun) -> list[str]:
                 _ms(p99_empty) if p99_empty is not None else "—",
                 _ms(p99_full) if p99_full is not None else "—",
                 f"{p99_full / p99_empty:.2f}" if p99_full and p99_empty else "—",
+                f"{cpu_empty:.1f}" if cpu_empty is not None else "—",
+                f"{cpu_full:.1f}" if cpu_full is not None else "—",
+                f"{cpu_full / cpu_empty:.2f}" if cpu_full and cpu_empty else "—",
                 f"≥ {1 - P7_TOLERANCE:.2f}",
                 run.verdict(m),
             ]
@@ -418,10 +423,25 @@ def p7_table(run: BenchRun) -> list[str]:
         "p99 at 50 %, empty ms",
         "full ms",
         "full ÷ empty",
+        "server CPU per request, empty ms",
+        "full ms",
+        "full ÷ empty",
         "Bar",
         "Result",
     ]
-    return _table(header, rows, "lrrrrrrrl")
+    return _table(header, rows, "lrrrrrrrrrrl")
+
+
+def cpu_ms_per_request(measurement: Measurement) -> float | None:
+    """Server CPU time per answer in the median run: what a request costs, whether or not other
+    work left the server its whole core."""
+    result = measurement.result
+    if result is None or result.requests_per_sec <= 0:
+        return None
+    index = measurement.runs.index(result)
+    if index >= len(measurement.server_cpu_pct):
+        return None
+    return measurement.server_cpu_pct[index] * 10 / result.requests_per_sec
 
 
 def throughput_plot(run: BenchRun, width: int = 50) -> list[str]:
@@ -529,7 +549,9 @@ P7_NOTE = (
     f"{GENERATED_AUDIT_ROWS:,} audit rows beside it (bench/plan_data.py), measured in this run "
     "on a server and database of their own, set up the same way. The bar is on requests/s; the "
     "p99 ratio is shown, not judged: at a few dozen requests/s it rests on a handful of the "
-    "slowest answers. Messages (issue 7) do not exist yet."
+    "slowest answers. Server CPU per request (server CPU % over requests/s) does not depend on "
+    "how much of its core other work left the server: when the two disagree, look at the "
+    "warnings. Messages (issue 7) do not exist yet."
 )
 
 
@@ -639,8 +661,8 @@ def render_report(
         "- PostgreSQL rows: each such server has a cluster of its own in its data directory "
         "(initdb, `fsync=off`, Unix socket), pinned to the load core once its data is in; its "
         "CPU is the database column above and is not counted as other work on that core.",
-        "- Not yet measured: repeats with medians of ≥ 3 runs of ≥ 60 s; message rows (P3–P6, "
-        "issue 7).",
+        "- Not yet measured: repeats with medians of ≥ 3 runs of ≥ 60 s. The message rows (P3 to "
+        "P6, P7's history pages) are described in their own section.",
         "",
         "Servers:",
         "",

@@ -592,6 +592,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not pinning.enabled:
             log.warning("not pinned: %s", pinning.note)
         run = run_benchmark(config, scenarios=scenarios, pinning=pinning, wrk=wrk)
+        # Messaging rows (P3 to P7's history, bench/messaging_bench.py): servers of their own;
+        # imported here because that module builds on this one.
+        from bench import messaging_bench
+
+        messaging = messaging_bench.run_messaging_bench(
+            messaging_bench.rows(args.only), run, pinning=pinning, wrk=wrk
+        )
         access_run = run_access_bench(
             in_process,
             duration_s=config.duration_s,
@@ -607,6 +614,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         if in_process:
             report = with_access_section(report, access_run)
+        report = messaging_bench.with_messaging_section(report, messaging)
     except BenchError as exc:
         log.error("%s", exc)
         return 1
@@ -621,6 +629,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sys.stdout.write(render_summary(run))
     if in_process:
         sys.stdout.write(render_access_summary(access_run))
+    sys.stdout.write(messaging_bench.render_messaging_summary(messaging))
     return 1 if run.errors else 0
 
 

@@ -275,7 +275,9 @@ async def add_note(
         action_id=action.id,
         kind=kind,
         text=cleaned,
-        author_unit_id=_writer_unit(opened, action) if actor.employee_id else None,
+        author_unit_id=(
+            action.responsible_unit_id if kind is NoteKind.PROGRESS and actor.employee_id else None
+        ),
     )
     stamp_new(note, actor, clock)
     session.add(note)
@@ -294,13 +296,6 @@ async def add_note(
         clock=clock,
     )
     return note
-
-
-def _writer_unit(opened: PlanAccess, action: Action) -> uuid.UUID | None:
-    """The unit shown beside an employee's note: the action's, if they take part for it."""
-    if action.responsible_unit_id in opened.facts.grant_units:
-        return action.responsible_unit_id
-    return opened.unit_id
 
 
 async def change_note(

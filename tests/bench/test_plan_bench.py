@@ -101,8 +101,12 @@ def test_p2_passes_only_with_both_throughput_and_latency_at_half_rate() -> None:
 
 
 def test_p7_compares_each_page_with_its_twin_on_the_empty_database() -> None:
-    empty = Measurement(_row("P2", PLAN), runs=[_wrk(100.0)], paced=_paced(50.0, 120.0))
-    full = Measurement(_row("P7", PLAN), runs=[_wrk(90.0)], paced=_paced(45.0, 132.0))
+    empty = Measurement(
+        _row("P2", PLAN), runs=[_wrk(100.0)], paced=_paced(50.0, 120.0), server_cpu_pct=[100.0]
+    )
+    full = Measurement(
+        _row("P7", PLAN), runs=[_wrk(90.0)], paced=_paced(45.0, 132.0), server_cpu_pct=[99.0]
+    )
     empty_tl = Measurement(_row("P2", TIMELINE), runs=[_wrk(100.0)], paced=_paced(50.0, 100.0))
     full_tl = Measurement(_row("P7", TIMELINE), runs=[_wrk(70.0)], paced=_paced(35.0, 100.0))
     run = _run(empty, empty_tl, full, full_tl)
@@ -113,7 +117,7 @@ def test_p7_compares_each_page_with_its_twin_on_the_empty_database() -> None:
     assert "## P7: cost with a full database" in report
     assert (
         "| plan page as the owner, full database | 100 | 90 | 0.900 | 120.00 | 132.00 | 1.10 "
-        "| ≥ 0.80 | pass |"
+        "| 10.0 | 11.0 | 1.10 | ≥ 0.80 | pass |"
     ) in report
 
 

@@ -32,6 +32,9 @@ from tests.support import databases, postgres_cluster
 from tests.support.live_server import free_port
 from tests.support.redis_server import redis_for_tests
 
+# Both backends are PostgreSQL and Redis themselves: one pass is enough (tests/conftest.py).
+pytestmark = pytest.mark.postgres_pass
+
 BROKERS = ["postgres", "redis"]
 WITHIN = 5.0
 

@@ -39,6 +39,9 @@ from tests.support.live_login import cookie_header, log_in, ws_url
 from tests.support.live_server import LiveServer, start_live_server
 from tests.support.redis_server import redis_for_tests
 
+# Both backends are PostgreSQL and Redis themselves: one pass is enough (tests/conftest.py).
+pytestmark = pytest.mark.postgres_pass
+
 OWNER = ("citizen", "Per Mikkelsen")
 STAFF = ("employee", "Ingrid Berg")
 REDIS_LISTENER_PREFIX = "samplan-fanout-"  # app/messaging/fanout_redis.py: listener_name

@@ -71,7 +71,8 @@ def start_live_server(
         stderr=subprocess.STDOUT,
     )
     server = LiveServer(url=url, process=process, log_path=log_path)
-    deadline = time.monotonic() + 30
+    # Generous: on a loaded two-core machine the first import of the app alone can take long.
+    deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the app exited at start-up:\n{server.log()}")
@@ -82,4 +83,4 @@ def start_live_server(
             pass
         time.sleep(0.1)
     server.stop()
-    raise RuntimeError(f"the app did not become ready in 30 s:\n{server.log()}")
+    raise RuntimeError(f"the app did not become ready in 90 s:\n{server.log()}")
