@@ -551,7 +551,7 @@ P7_NOTE = (
     "p99 ratio is shown, not judged: at a few dozen requests/s it rests on a handful of the "
     "slowest answers. Server CPU per request (server CPU % over requests/s) does not depend on "
     "how much of its core other work left the server: when the two disagree, look at the "
-    "warnings. Messages (issue 7) do not exist yet."
+    "warnings. The full database holds no messages yet: P7's history pages are their own rows."
 )
 
 

@@ -2,9 +2,10 @@
 coordinator at work, with htmx and without JavaScript, by mouse and by keyboard. axe-core finds
 0 violations on every page and after every htmx swap (quality.md A1-A4).
 
-Elements are found by their ids, names and values, not by their words, so the tests hold when
-the catalogues change; the words are checked where the English page is on screen. Each test
-makes what it needs (a proposal, a draft), so they pass in any order on one server.
+On the plan page, elements are found by their ids, names and values rather than their words, so
+the tests hold when the catalogues change; words are checked where the English page is on
+screen. Each test makes what it needs (a proposal, a draft), so they pass in any order on one
+server.
 """
 
 from __future__ import annotations
