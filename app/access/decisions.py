@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -318,15 +319,7 @@ async def _with_shielding(session: AsyncSession, plan_id: uuid.UUID, item: ItemF
     )
     if shielded is None:
         return item
-    return ItemFacts(
-        type=item.type,
-        id=item.id,
-        responsible_unit_id=item.responsible_unit_id,
-        actor_is_member=item.actor_is_member,
-        meant_for_owner=item.meant_for_owner,
-        shielded=True,
-        written_by_actor=item.written_by_actor,
-    )
+    return replace(item, shielded=True)
 
 
 def _outcome(decision: Decision) -> str:

@@ -13,7 +13,7 @@ grow with the number of items (quality.md P8). Every `check` is an audited decis
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -61,15 +61,7 @@ class PlanAccess:
         self, permission: Permission, item: ItemFacts | None = None, purpose: Purpose | None = None
     ) -> Decision:
         if item is not None and self.hides(item.type, item.id):
-            item = ItemFacts(
-                type=item.type,
-                id=item.id,
-                responsible_unit_id=item.responsible_unit_id,
-                actor_is_member=item.actor_is_member,
-                meant_for_owner=item.meant_for_owner,
-                shielded=True,
-                written_by_actor=item.written_by_actor,
-            )
+            item = replace(item, shielded=True)
         return decide(self.facts, permission, item=item, purpose=purpose)
 
     def allows(self, permission: Permission, item: ItemFacts | None = None) -> bool:

@@ -24,9 +24,11 @@ from app.models import (
     Action,
     ActionGoal,
     ActionStatus,
+    Employee,
     Goal,
     GoalStatus,
     NoteKind,
+    PlanStatus,
     ProgressNote,
     Unit,
     UnitMembership,
@@ -347,3 +349,43 @@ async def change_note(
         clock=clock,
     )
     return note
+
+
+@dataclass
+class Choice:
+    id: uuid.UUID
+    name: str
+    group: str = ""  # the unit of an employee
+
+
+async def responsible_choices(
+    session: AsyncSession, opened: PlanAccess
+) -> tuple[list[Choice], list[Choice]]:
+    """Units the reader may make responsible for an action, and the people who work there."""
+    if opened.plan.status is PlanStatus.CLOSED:
+        return [], []
+    if opened.is_coordinator:
+        unit_filter = Unit.municipality_id == opened.plan.municipality_id
+    elif opened.facts.grant_units and opened.allows(
+        Permission.CREATE_ACTION,
+        ItemFacts("action", responsible_unit_id=min(opened.facts.grant_units)),
+    ):
+        unit_filter = Unit.id.in_(sorted(opened.facts.grant_units))
+    else:
+        return [], []
+    rows = (
+        await session.execute(
+            select(Unit.id, Unit.name, Employee.id, Employee.name)
+            .outerjoin(UnitMembership, UnitMembership.unit_id == Unit.id)
+            .outerjoin(Employee, Employee.id == UnitMembership.employee_id)
+            .where(unit_filter)
+            .order_by(Unit.name, Employee.name)
+        )
+    ).all()
+    units: dict[uuid.UUID, Choice] = {}
+    people: list[Choice] = []
+    for unit_id, unit_name, employee_id, employee_name in rows:
+        units.setdefault(unit_id, Choice(unit_id, unit_name))
+        if employee_id is not None:
+            people.append(Choice(employee_id, employee_name, unit_name))
+    return list(units.values()), people

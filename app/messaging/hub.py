@@ -24,24 +24,26 @@ with none is closed.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import uuid
-from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
 from fastapi import FastAPI
-from starlette.websockets import WebSocket
 
-from app.access import Actor, Permission
+from app.access import Permission
 from app.clock import OSLO, Clock
 from app.consents.events import ConsentChanged
 from app.db import unit_of_work
 from app.errors import DomainError
-from app.i18n import Language
-from app.idempotency.service import actor_key
 from app.messages import service as messages
+from app.messaging import frames
+from app.messaging.connection import (
+    CLOSE_REVOKED,
+    Connection,
+    Subscription,
+    position,
+)
 from app.messaging.fanout import Fanout
 from app.models import Message
 from app.plan_items.names import Names
@@ -50,73 +52,9 @@ from app.threads.events import MessagePosted
 
 logger = logging.getLogger(__name__)
 
-QUEUE_FRAMES = 256  # frames waiting for one connection's writer; more than this and it is cut off
-# Message frames never fill the last REPLY_FRAMES places: replies (subscribed, posted, pong,
-# error, revoked) always fit, so only a client that does not read at all runs out of room.
-REPLY_FRAMES = 32
-ROOM_AGAIN_AT = QUEUE_FRAMES // 4  # the writer asks for more once the queue is down to this
 BATCH = 500  # messages read per delivery
-CLOSE_REVOKED = 4403
-CLOSE_TOO_SLOW = 4008
-CLOSE_FLOOD = 4029
 MESSAGE_TOPIC = "message"
 CONSENT_TOPIC = "consent"
-
-
-@dataclass
-class Subscription:
-    plan_id: uuid.UUID
-    thread_id: uuid.UUID
-    last_seq: int
-    reads_from: int
-
-
-@dataclass(eq=False)
-class Connection:
-    websocket: WebSocket
-    actor: Actor
-    language: Language
-    html: bool
-    subscriptions: dict[uuid.UUID, Subscription] = field(default_factory=dict)
-    following: set[uuid.UUID] = field(default_factory=set)  # plans whose timeline it follows
-    # Unbounded as an asyncio.Queue, so close() can always put the stop sign (None) behind the
-    # frames without dropping one: a dropped message would have the client resume past it.
-    # send() keeps the queue to QUEUE_FRAMES.
-    queue: asyncio.Queue[str | None] = field(default_factory=asyncio.Queue)
-    # Threads with messages this connection had no room for; read again by made_room().
-    behind: set[uuid.UUID] = field(default_factory=set)
-    close_code: int | None = None
-    close_reason: str = ""
-
-    @property
-    def key(self) -> str:
-        return actor_key(self.actor)
-
-    @property
-    def room(self) -> int:
-        """How many more message frames may be queued now."""
-        if self.close_code is not None:
-            return 0
-        return QUEUE_FRAMES - REPLY_FRAMES - self.queue.qsize()
-
-    def send(self, frame: str) -> None:
-        """Queue a frame; a connection too far behind is closed (it resumes from its last
-        sequence number when it comes back)."""
-        if self.close_code is not None:
-            return
-        if self.queue.qsize() >= QUEUE_FRAMES:
-            self.close(CLOSE_TOO_SLOW, "too far behind: reconnect and resume")
-            return
-        self.queue.put_nowait(frame)
-
-    def close(self, code: int, reason: str) -> None:
-        """Stop queueing; the writer sends what is queued (all of it unless the client is too
-        slow), then the close frame."""
-        if self.close_code is None:
-            self.close_code, self.close_reason = code, reason
-            self.queue.put_nowait(None)
-            if code == CLOSE_TOO_SLOW:
-                logger.info("live connection too slow; closed", extra={"event": "live_too_slow"})
 
 
 class Hub:
@@ -279,7 +217,7 @@ class Hub:
                 connection.behind.add(thread_id)
         if not takers:
             return
-        since = min(_position(c.subscriptions[thread_id]) for c in takers)
+        since = min(position(c.subscriptions[thread_id]) for c in takers)
         try:
             async with self.app.state.sessionmaker() as session:
                 await session.connection(execution_options={"read_only": True})
@@ -307,7 +245,7 @@ class Hub:
         """Send what the connection has not had yet, as far as it has room; False when it
         ran out of room (it is then behind on the thread)."""
         for message in delivery.messages:
-            if message.seq <= _position(subscription):
+            if message.seq <= position(subscription):
                 continue
             if connection.room <= 0:
                 connection.behind.add(subscription.thread_id)
@@ -332,46 +270,11 @@ class Hub:
                 self._send_message(connection, message, delivery.names)
 
     def tell(self, connection: Connection, payload: dict[str, Any]) -> None:
-        """A frame about the connection's own doing (subscribed, posted, error, revoked): JSON,
-        or for a page the fragments that show it (a status line; a fresh composer after a post,
-        so the text is cleared and the next post gets a new client id)."""
-        if not connection.html:
-            connection.send(json.dumps(payload))
-            return
-        thread_id = payload.get("thread")
-        if payload["type"] in ("subscribed", "pong") or not thread_id:
-            return
-        renderer = self.app.state.renderer
-        parts = [
-            renderer.render_fragment(
-                self.app,
-                connection.language,
-                "threads/_live_notice.html",
-                {
-                    "kind": payload["type"],
-                    "detail": payload.get("detail"),
-                    "thread_id": thread_id,
-                },
-            )
-        ]
-        if payload["type"] == "posted" and payload.get("plan"):
-            parts.append(
-                renderer.render_fragment(
-                    self.app,
-                    connection.language,
-                    "threads/_composer.html",
-                    {
-                        "thread_id": thread_id,
-                        "plan_id": payload["plan"],
-                        "client_id": uuid.uuid4(),
-                        "oob": True,
-                    },
-                )
-            )
-        connection.send("".join(parts))
+        frames.tell(self.app, connection, payload)
 
     def _send_message(self, connection: Connection, message: Message, names: Names) -> None:
-        self._send(
+        frames.send_message(
+            self.app,
             connection,
             message,
             names.author(message.author_person_id, message.author_employee_id),
@@ -380,49 +283,9 @@ class Hub:
         )
 
     def _send_view(self, connection: Connection, view: messages.MessageView) -> None:
-        self._send(connection, view.message, view.author, view.unit, view.on_behalf_of)
-
-    def _send(
-        self,
-        connection: Connection,
-        message: Message,
-        author: str,
-        unit: str | None,
-        on_behalf_of: str | None,
-    ) -> None:
-        own = message.author_key == connection.key
-        if connection.html:
-            renderer = self.app.state.renderer
-            frame = renderer.render_fragment(
-                self.app,
-                connection.language,
-                "threads/_live_message.html",
-                {
-                    "m": message,
-                    "author": author,
-                    "unit": unit,
-                    "on_behalf_of": on_behalf_of,
-                    "own": own,
-                    "thread_id": message.thread_id,
-                },
-            )
-        else:
-            frame = json.dumps(
-                {
-                    "type": "message",
-                    "thread": str(message.thread_id),
-                    "seq": message.seq,
-                    "id": str(message.id),
-                    "author": author,
-                    "unit": unit,
-                    "on_behalf_of": on_behalf_of,
-                    "text": message.text,
-                    "created_at": message.created_at.isoformat(),
-                    "edited": message.edited_at is not None,
-                    "own": own,
-                }
-            )
-        connection.send(frame)
+        frames.send_message(
+            self.app, connection, view.message, view.author, view.unit, view.on_behalf_of
+        )
 
     # --- access that ends ------------------------------------------------------------------
 
@@ -484,8 +347,3 @@ class Hub:
                 await self.recheck(None)
             except Exception:
                 logger.exception("midnight access check failed")
-
-
-def _position(subscription: Subscription) -> int:
-    """The sequence number after which the subscription has (or may have) nothing new."""
-    return max(subscription.last_seq, subscription.reads_from)

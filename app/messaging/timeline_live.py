@@ -18,8 +18,9 @@ from fastapi import FastAPI
 
 from app.db import unit_of_work
 from app.errors import DomainError
+from app.messaging.connection import Connection
 from app.messaging.fanout import Fanout
-from app.messaging.hub import Connection, Hub
+from app.messaging.hub import Hub
 from app.timeline import service as timeline
 from app.timeline.events import PlanChanged
 

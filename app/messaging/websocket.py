@@ -33,14 +33,14 @@ from app.errors import DomainError
 from app.i18n import language_of, translations
 from app.messages import service as messages
 from app.messaging import protocol
-from app.messaging.hub import (
+from app.messaging.connection import (
     CLOSE_FLOOD,
     CLOSE_REVOKED,
     CLOSE_TOO_SLOW,
     ROOM_AGAIN_AT,
     Connection,
-    Hub,
 )
+from app.messaging.hub import Hub
 
 logger = logging.getLogger(__name__)
 router = APIRouter()

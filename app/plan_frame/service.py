@@ -191,22 +191,15 @@ async def change_contribution(
     opened = await _opened(session, actor, plan_id, Permission.WRITE_CONTRIBUTION, clock)
     item = await _find(session, Contribution, plan_id, item_id)
     versions.expect(item, seen_version, item_type="contribution")
-    before = versions.snapshot(item, CONTRIBUTION_FIELDS)
-    if data is None:
-        if item.withdrawn_at is not None:
-            raise Conflict(ALREADY_WITHDRAWN, code="already_withdrawn")
-        item.withdrawn_at = clock.now()
-    else:
-        # Every field checked before any is set: a refused change leaves nothing to flush.
-        unit_id = await _contribution_unit(session, opened, data)
-        who = texts.clean(data.who, field="who", limit=texts.SHORT, required=False)
-        text = texts.clean(data.text, field="text", limit=texts.LONG)
-        item.contributor, item.unit_id, item.who, item.text = data.contributor, unit_id, who, text
-    item.updated_at = clock.now()
-    await session.flush()
-    changes = versions.diff(before, versions.snapshot(item, CONTRIBUTION_FIELDS))
-    kind = "contribution.withdrawn" if data is None else "contribution.changed"
-    await _record(session, actor, opened, kind, "contribution", item, changes, clock)
+    values = None
+    if data is not None:
+        values = {
+            "contributor": data.contributor,
+            "unit_id": await _contribution_unit(session, opened, data),
+            "who": texts.clean(data.who, field="who", limit=texts.SHORT, required=False),
+            "text": texts.clean(data.text, field="text", limit=texts.LONG),
+        }
+    await _change(session, actor, opened, item, "contribution", CONTRIBUTION_FIELDS, values, clock)
     return item
 
 
@@ -246,19 +239,8 @@ async def change_cooperation(
     opened = await _opened(session, actor, plan_id, Permission.EDIT_PLAN_FRAME, clock)
     item = await _find(session, Cooperation, plan_id, item_id)
     versions.expect(item, seen_version, item_type="cooperation")
-    before = versions.snapshot(item, COOPERATION_FIELDS)
-    if data is None:
-        if item.withdrawn_at is not None:
-            raise Conflict(ALREADY_WITHDRAWN, code="already_withdrawn")
-        item.withdrawn_at = clock.now()
-    else:
-        for name, value in _cooperation_fields(data).items():
-            setattr(item, name, value)
-    item.updated_at = clock.now()
-    await session.flush()
-    changes = versions.diff(before, versions.snapshot(item, COOPERATION_FIELDS))
-    kind = "cooperation.withdrawn" if data is None else "cooperation.changed"
-    await _record(session, actor, opened, kind, "cooperation", item, changes, clock)
+    values = _cooperation_fields(data) if data is not None else None
+    await _change(session, actor, opened, item, "cooperation", COOPERATION_FIELDS, values, clock)
     return item
 
 
@@ -302,23 +284,39 @@ async def change_sub_plan(
     opened = await _opened(session, actor, plan_id, Permission.EDIT_PLAN_FRAME, clock)
     item = await _find(session, SubPlanLink, plan_id, item_id)
     versions.expect(item, seen_version, item_type="sub_plan")
-    before = versions.snapshot(item, SUB_PLAN_FIELDS)
-    if data is None:
-        if item.withdrawn_at is not None:
-            raise Conflict(ALREADY_WITHDRAWN, code="already_withdrawn")
-        item.withdrawn_at = clock.now()
-    else:
-        for name, value in _sub_plan_fields(data).items():
-            setattr(item, name, value)
-    item.updated_at = clock.now()
-    await session.flush()
-    changes = versions.diff(before, versions.snapshot(item, SUB_PLAN_FIELDS))
-    kind = "sub_plan.withdrawn" if data is None else "sub_plan.changed"
-    await _record(session, actor, opened, kind, "sub_plan", item, changes, clock)
+    values = _sub_plan_fields(data) if data is not None else None
+    await _change(session, actor, opened, item, "sub_plan", SUB_PLAN_FIELDS, values, clock)
     return item
 
 
 Item = TypeVar("Item", Contribution, Cooperation, SubPlanLink)
+
+
+async def _change(
+    session: AsyncSession,
+    actor: Actor,
+    opened: PlanAccess,
+    item: Contribution | Cooperation | SubPlanLink,
+    item_type: str,
+    fields: tuple[str, ...],
+    values: dict[str, Any] | None,
+    clock: Clock,
+) -> None:
+    """New values (all checked before any is set, so a refused change leaves nothing to
+    flush), or with `values` None withdraw the entry; either way on the timeline."""
+    before = versions.snapshot(item, fields)
+    if values is None:
+        if item.withdrawn_at is not None:
+            raise Conflict(ALREADY_WITHDRAWN, code="already_withdrawn")
+        item.withdrawn_at = clock.now()
+    else:
+        for name, value in values.items():
+            setattr(item, name, value)
+    item.updated_at = clock.now()
+    await session.flush()
+    changes = versions.diff(before, versions.snapshot(item, fields))
+    kind = f"{item_type}.withdrawn" if values is None else f"{item_type}.changed"
+    await _record(session, actor, opened, kind, item_type, item, changes, clock)
 
 
 async def _find(

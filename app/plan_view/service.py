@@ -13,17 +13,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TypeVar
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import access
 from app.access import Actor, ItemFacts, Permission, PlanAccess
-from app.access.facts import grant_in_force
 from app.access.rules import OWN_VIEW_FROM_AGE
+from app.actions import service as action_service
+from app.actions.service import Choice
 from app.clock import Clock, today_in_oslo
+from app.completeness.service import Completeness
+from app.completeness.service import completeness as completeness_of
 from app.goals.service import TRANSITIONS
-from app.i18n import gettext_noop
 from app.idempotency.service import actor_key
 from app.models import (
     Action,
@@ -31,39 +32,20 @@ from app.models import (
     ActionStatus,
     Contribution,
     Cooperation,
-    Employee,
     Goal,
     GoalReview,
     GoalStatus,
-    Grant,
     LifeSituation,
-    Participant,
     Plan,
     PlanStatus,
-    PlanVisit,
     ProgressNote,
     SubPlanLink,
-    TimelineEntry,
-    Unit,
-    UnitMembership,
 )
 from app.plan_items.names import Names, load_names
+from app.visits import service as visits
 
 DUE_SOON_DAYS = 14
 OPEN_ACTION = (ActionStatus.PLANNED, ActionStatus.ONGOING, ActionStatus.PAUSED)
-
-# The nine content items of the regulation (R-PLAN-1), in its order.
-CONTENT_ITEMS = (
-    ("goals_needs", gettext_noop("Goals, resources and needs")),
-    ("participants", gettext_noop("Who takes part in the planning")),
-    ("coordinator", gettext_noop("Who coordinates")),
-    ("contributions", gettext_noop("What the owner, services and relatives contribute")),
-    ("actions", gettext_noop("Actions, their extent and who is responsible")),
-    ("how", gettext_noop("How the actions are carried out")),
-    ("period", gettext_noop("Plan period and revision date")),
-    ("consent", gettext_noop("Consent")),
-    ("cooperation", gettext_noop("Cooperation with other services")),
-)
 
 
 @dataclass
@@ -110,20 +92,6 @@ class GoalView:
     can_review: bool = False
     next_statuses: list[GoalStatus] = field(default_factory=list)
     is_new: bool = False
-
-
-@dataclass
-class Completeness:
-    key: str
-    label: str
-    done: bool
-
-
-@dataclass
-class Choice:
-    id: uuid.UUID
-    name: str
-    group: str = ""  # the unit of an employee
 
 
 @dataclass
@@ -203,8 +171,10 @@ async def plan_view(
             await access.check(session, actor, opened, permission, clock=clock)
     today = today_in_oslo(clock)
     visitor = actor_key(actor)
-    last_visit = None if export else await _last_visit(session, plan.id, visitor)
-    changed = await _changed_since(session, opened, actor, last_visit) if last_visit else set()
+    last_visit = None if export else await visits.last_visit(session, plan.id, visitor)
+    changed = (
+        await visits.changed_since(session, opened, actor, last_visit) if last_visit else set()
+    )
 
     life = None
     if shows[Permission.READ_LIFE_SITUATION]:
@@ -243,7 +213,7 @@ async def plan_view(
             # A note can be shielded by itself, or with the action it belongs to.
             if not opened.hides("action", n.action_id) and not opened.hides("note", n.id)
         ]
-    units, people = await _choices(session, opened)
+    units, people = await action_service.responsible_choices(session, opened)
     names = await load_names(
         session,
         people=[plan.owner_id]
@@ -261,9 +231,9 @@ async def plan_view(
         + [n.author_unit_id for n in notes]
         + [c.unit_id for c in contributions],
     )
-    completeness = await _completeness(session, plan, today)
+    completeness = await completeness_of(session, plan, today)
     if not export and note_visit:
-        await _note_visit(session, plan.id, visitor, clock)
+        await visits.note_visit(session, plan.id, visitor, clock)
 
     action_views = {
         a.id: _action_view(opened, actor, a, links, notes, names, changed, today) for a in actions
@@ -438,126 +408,4 @@ def _action_view(
         due_soon=is_open
         and action.deadline is not None
         and today <= action.deadline <= date.fromordinal(today.toordinal() + DUE_SOON_DAYS),
-    )
-
-
-async def _choices(session: AsyncSession, opened: PlanAccess) -> tuple[list[Choice], list[Choice]]:
-    """Units the reader may make responsible for an action, and the people who work there."""
-    if opened.plan.status is PlanStatus.CLOSED:
-        return [], []
-    if opened.is_coordinator:
-        unit_filter = Unit.municipality_id == opened.plan.municipality_id
-    elif opened.facts.grant_units and opened.allows(
-        Permission.CREATE_ACTION,
-        ItemFacts("action", responsible_unit_id=min(opened.facts.grant_units)),
-    ):
-        unit_filter = Unit.id.in_(sorted(opened.facts.grant_units))
-    else:
-        return [], []
-    rows = (
-        await session.execute(
-            select(Unit.id, Unit.name, Employee.id, Employee.name)
-            .outerjoin(UnitMembership, UnitMembership.unit_id == Unit.id)
-            .outerjoin(Employee, Employee.id == UnitMembership.employee_id)
-            .where(unit_filter)
-            .order_by(Unit.name, Employee.name)
-        )
-    ).all()
-    units: dict[uuid.UUID, Choice] = {}
-    people: list[Choice] = []
-    for unit_id, unit_name, employee_id, employee_name in rows:
-        units.setdefault(unit_id, Choice(unit_id, unit_name))
-        if employee_id is not None:
-            people.append(Choice(employee_id, employee_name, unit_name))
-    return list(units.values()), people
-
-
-async def _completeness(session: AsyncSession, plan: Plan, today: date) -> list[Completeness]:
-    """R-PLAN-1: which of the nine content items the plan has. Counted in the database, so
-    a reader who may not see goals (the KE) still sees which items are missing."""
-    counts = (
-        await session.execute(
-            select(
-                select(func.count(Goal.id))
-                .where(Goal.plan_id == plan.id, Goal.status.not_in(["proposed", "declined"]))
-                .scalar_subquery(),
-                select(func.count(Action.id)).where(Action.plan_id == plan.id).scalar_subquery(),
-                select(func.count(Action.id))
-                .where(Action.plan_id == plan.id, or_(Action.method == "", Action.extent == ""))
-                .scalar_subquery(),
-                select(func.count(Contribution.id))
-                .where(Contribution.plan_id == plan.id, Contribution.withdrawn_at.is_(None))
-                .scalar_subquery(),
-                select(func.count(Participant.id))
-                .where(Participant.plan_id == plan.id, Participant.left_at.is_(None))
-                .scalar_subquery(),
-                select(func.count(Grant.id))
-                .where(Grant.plan_id == plan.id, grant_in_force(today))
-                .scalar_subquery(),
-                select(func.count(LifeSituation.id))
-                .where(
-                    LifeSituation.plan_id == plan.id,
-                    or_(LifeSituation.resources != "", LifeSituation.needs != ""),
-                )
-                .scalar_subquery(),
-                select(func.count(Cooperation.id))
-                .where(Cooperation.plan_id == plan.id, Cooperation.withdrawn_at.is_(None))
-                .scalar_subquery(),
-            )
-        )
-    ).one()
-    goal_count, action_count, vague_actions, contribution_count = counts[:4]
-    participant_count, grant_count, needs_written, cooperation_count = counts[4:]
-    done = {
-        "goals_needs": goal_count > 0 and needs_written > 0,
-        "participants": participant_count > 0,
-        "coordinator": plan.coordinator_id is not None,
-        "contributions": contribution_count > 0,
-        "actions": action_count > 0,
-        "how": action_count > 0 and vague_actions == 0,
-        "period": bool(plan.period_start and plan.period_end and plan.revision_date),
-        "consent": grant_count > 0,
-        "cooperation": cooperation_count > 0,
-    }
-    return [Completeness(key, label, done[key]) for key, label in CONTENT_ITEMS]
-
-
-async def _last_visit(session: AsyncSession, plan_id: uuid.UUID, visitor: str) -> datetime | None:
-    return await session.scalar(
-        select(PlanVisit.seen_at).where(PlanVisit.plan_id == plan_id, PlanVisit.visitor == visitor)
-    )
-
-
-async def _changed_since(
-    session: AsyncSession, opened: PlanAccess, actor: Actor, since: datetime
-) -> set[uuid.UUID]:
-    """Items others changed since the reader's last visit (their own changes are not news)."""
-    by_someone_else = or_(
-        TimelineEntry.actor_person_id.is_distinct_from(actor.person_id),
-        TimelineEntry.actor_employee_id.is_distinct_from(actor.employee_id),
-    )
-    rows = await session.scalars(
-        select(TimelineEntry.item_id).where(
-            and_(
-                TimelineEntry.plan_id == opened.plan.id,
-                TimelineEntry.at > since,
-                TimelineEntry.item_id.is_not(None),
-                by_someone_else,
-            )
-        )
-    )
-    return {item_id for item_id in rows if item_id is not None}
-
-
-async def _note_visit(
-    session: AsyncSession, plan_id: uuid.UUID, visitor: str, clock: Clock
-) -> None:
-    values = {"plan_id": plan_id, "visitor": visitor, "seen_at": clock.now()}
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(PlanVisit).values(**values)
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["plan_id", "visitor"], set_={"seen_at": values["seen_at"]}
-        )
     )

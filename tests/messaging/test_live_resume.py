@@ -37,7 +37,7 @@ from tests.support import databases
 from tests.support.live_login import ws_url
 from tests.support.live_server import LiveServer, start_live_server
 
-QUEUE_FRAMES = 256  # app/messaging/hub.py: frames queued for one connection at most
+QUEUE_FRAMES = 256  # app/messaging/connection.py: frames queued for one connection at most
 POSTERS = {"sqlite": 1, "postgresql": 4}
 
 

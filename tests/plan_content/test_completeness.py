@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.actions import service as actions
 from app.clock import today_in_oslo
+from app.completeness import service as completeness
 from app.goals import service as goals
 from app.life_situation import service as life
 from app.models import Contributor, RegisteredGuardianship
@@ -24,7 +25,9 @@ from tests.support.logins import citizen
 
 async def _done(session: AsyncSession, world: PlanWorld, clock: FrozenClock) -> set[str]:
     view = await plan_view.plan_view(session, world.coordinator, world.plan_id, clock=clock)
-    assert [item.key for item in view.completeness] == [key for key, _ in plan_view.CONTENT_ITEMS]
+    assert [item.key for item in view.completeness] == [
+        key for key, _ in completeness.CONTENT_ITEMS
+    ]
     return {item.key for item in view.completeness if item.done}
 
 
@@ -89,7 +92,7 @@ async def test_r_plan_1_completeness_grows_item_by_item(
     cooperation = await frame.add_cooperation(
         session, world.coordinator, plan_id, frame.CooperationInput("NAV"), clock=clock
     )
-    assert await _done(session, world, clock) == {key for key, _ in plan_view.CONTENT_ITEMS}
+    assert await _done(session, world, clock) == {key for key, _ in completeness.CONTENT_ITEMS}
     await frame.change_cooperation(
         session,
         world.coordinator,

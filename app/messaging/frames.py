@@ -1,0 +1,109 @@
+"""Frames for a live connection: JSON for API clients, or the htmx fragments a page swaps in."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from fastapi import FastAPI
+from sqlalchemy import inspect
+
+from app.messaging.connection import Connection
+from app.models import Message
+
+
+def tell(app: FastAPI, connection: Connection, payload: dict[str, Any]) -> None:
+    """A frame about the connection's own doing (subscribed, posted, error, revoked): JSON,
+    or for a page the fragments that show it (a status line; a fresh composer after a post,
+    so the text is cleared and the next post gets a new client id)."""
+    if not connection.html:
+        connection.send(json.dumps(payload))
+        return
+    thread_id = payload.get("thread")
+    if payload["type"] in ("subscribed", "pong") or not thread_id:
+        return
+    renderer = app.state.renderer
+    parts = [
+        renderer.render_fragment(
+            app,
+            connection.language,
+            "threads/_live_notice.html",
+            {
+                "kind": payload["type"],
+                "detail": payload.get("detail"),
+                "thread_id": thread_id,
+            },
+        )
+    ]
+    if payload["type"] == "posted" and payload.get("plan"):
+        parts.append(
+            renderer.render_fragment(
+                app,
+                connection.language,
+                "threads/_composer.html",
+                {
+                    "thread_id": thread_id,
+                    "plan_id": payload["plan"],
+                    "client_id": uuid.uuid4(),
+                    "oob": True,
+                },
+            )
+        )
+    connection.send("".join(parts))
+
+
+def _loaded(message: Message, name: str) -> list[Any]:
+    """What the delivery read with the message (app/messages/service.py), or nothing: a
+    frame has no session to read more."""
+    if name in inspect(message).unloaded:
+        return []
+    return list(getattr(message, name))
+
+
+def send_message(
+    app: FastAPI,
+    connection: Connection,
+    message: Message,
+    author: str,
+    unit: str | None,
+    on_behalf_of: str | None,
+) -> None:
+    """A message as a frame: the rendered fragment for a page, JSON otherwise."""
+    own = message.author_key == connection.key
+    if connection.html:
+        renderer = app.state.renderer
+        frame = renderer.render_fragment(
+            app,
+            connection.language,
+            "threads/_live_message.html",
+            {
+                "m": message,
+                "author": author,
+                "unit": unit,
+                "on_behalf_of": on_behalf_of,
+                "own": own,
+                "thread_id": message.thread_id,
+                "files": _loaded(message, "attachments"),
+                "revisions": _loaded(message, "revisions"),
+                # Only the author sees the link; the edit form and the service decide again.
+                "can_edit": own,
+            },
+        )
+    else:
+        frame = json.dumps(
+            {
+                "type": "message",
+                "thread": str(message.thread_id),
+                "seq": message.seq,
+                "id": str(message.id),
+                "author": author,
+                "unit": unit,
+                "on_behalf_of": on_behalf_of,
+                "text": message.text,
+                "created_at": message.created_at.isoformat(),
+                "edited": message.edited_at is not None,
+                "own": own,
+            }
+        )
+    connection.send(frame)
