@@ -139,6 +139,7 @@ class DeliveryResult:
     percentiles_ms: dict[int, float] = field(default_factory=dict)  # 50, 90, 99
     max_ms: float = 0.0
     post_p99_ms: float = 0.0  # the POST's own answer time
+    after_answer_p99_ms: float = 0.0  # from the POST's answer to the frame at a socket
     send_lag_p99_ms: float = 0.0  # how late the poster itself sent
     subscribe_failed: int = 0  # sockets that could not open or subscribe
     first_failure: str | None = None
@@ -169,8 +170,8 @@ async def delivery(job: dict[str, Any]) -> DeliveryResult:
     sockets, failures = await _bounded(subscribers, 50, make)
     loop = asyncio.get_running_loop()
     sent: dict[int, float] = {}
-    latencies: list[float] = []
-    accepted: set[int] = set()
+    arrivals: list[tuple[int, float]] = []  # (post number, when a socket had it)
+    answered: dict[int, float] = {}  # post number -> when its POST was answered (201)
     done = asyncio.Event()
     total = max(1, round(rate * duration_s))
     expected_per_post = len(sockets)
@@ -184,8 +185,8 @@ async def delivery(job: dict[str, Any]) -> DeliveryResult:
                 text = frame.get("text", "") if frame.get("type") == "message" else ""
                 if text.startswith(prefix):
                     number = int(text[len(prefix) :].split(" ", 1)[0])
-                    latencies.append(now - sent[number])
-                    if len(latencies) >= total * expected_per_post:
+                    arrivals.append((number, now))
+                    if len(arrivals) >= total * expected_per_post:
                         done.set()
         except ConnectionClosed:
             return
@@ -217,8 +218,8 @@ async def delivery(job: dict[str, Any]) -> DeliveryResult:
             except httpx.HTTPError:
                 ok = False
             if ok:
-                accepted.add(number)
-                post_times.append(loop.time() - sent[number])
+                answered[number] = loop.time()
+                post_times.append(answered[number] - sent[number])
             else:
                 post_errors += 1
 
@@ -231,7 +232,7 @@ async def delivery(job: dict[str, Any]) -> DeliveryResult:
                 await asyncio.sleep(wait)
             posts.append(asyncio.create_task(post(number, due)))
         await asyncio.gather(*posts)
-    if expected_per_post and len(latencies) < total * expected_per_post:
+    if expected_per_post and len(arrivals) < total * expected_per_post:
         try:
             async with asyncio.timeout(settle_s):
                 await done.wait()
@@ -240,17 +241,21 @@ async def delivery(job: dict[str, Any]) -> DeliveryResult:
     for socket in sockets:
         await socket.close()
     await asyncio.gather(*receivers, return_exceptions=True)
-    ordered = sorted(latencies)
+    ordered = sorted(at - sent[number] for number, at in arrivals)
+    # What delivery adds to the POST: from its answer to the frame (negative when the frame came
+    # first), so a slow post and a slow wake-up are told apart.
+    after_answer = sorted(at - answered[number] for number, at in arrivals if number in answered)
     return DeliveryResult(
         subscribers=len(sockets),
         rate=rate,
-        posted=len(accepted),
+        posted=len(answered),
         post_errors=post_errors,
-        expected=len(accepted) * len(sockets),
+        expected=len(answered) * len(sockets),
         delivered=len(ordered),
         percentiles_ms={p: percentile(ordered, p) * 1000 for p in DELIVERY_PERCENTILES},
         max_ms=ordered[-1] * 1000 if ordered else 0.0,
         post_p99_ms=percentile(sorted(post_times), 99) * 1000,
+        after_answer_p99_ms=percentile(after_answer, 99) * 1000,
         send_lag_p99_ms=percentile(sorted(lags), 99) * 1000,
         subscribe_failed=len(failures),
         first_failure=failures[0] if failures else None,

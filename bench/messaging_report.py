@@ -175,6 +175,7 @@ def delivery_table(rows: Sequence[DeliveryRow]) -> list[str]:
                 *(_ms(r.percentiles_ms[p]) if r else "—" for p in DELIVERY_PERCENTILES),
                 _ms(r.max_ms) if r else "—",
                 _ms(r.post_p99_ms) if r else "—",
+                _ms(r.after_answer_p99_ms) if r else "—",
                 f"≤ {row.p99_bar_ms:.0f}",
                 f"{row.server_cpu_pct:.0f}" if row.server_cpu_pct is not None else "—",
                 _ms(r.send_lag_p99_ms) if r else "—",
@@ -191,12 +192,13 @@ def delivery_table(rows: Sequence[DeliveryRow]) -> list[str]:
         *(f"p{p} ms" for p in DELIVERY_PERCENTILES),
         "max ms",
         "POST p99 ms",
+        "after its answer p99 ms",
         "p99 bar ms",
         "server CPU %",
         "send lag p99 ms",
         "Result",
     ]
-    return _table(header, body, "lllrrr" + "r" * len(DELIVERY_PERCENTILES) + "rrrrrl")
+    return _table(header, body, "lllrrr" + "r" * len(DELIVERY_PERCENTILES) + "rrrrrrl")
 
 
 def idle_table(row: IdleRow) -> list[str]:
@@ -272,8 +274,12 @@ DELIVERY_NOTE = (
     "the request, the commit, the wake-up, the hub's read and the send. Posters and clients run "
     "in one process on the load core (bench/messaging_load.py). P4: one worker, in-process "
     "wake-up. P6: two workers on one database; the clients are on worker B, the posts go "
-    "through worker A, the wake-up crosses by the named fan-out. Send lag: how late the poster "
-    "itself was; above a few ms the load core, not the server, was the limit."
+    "through worker A, the wake-up crosses by the named fan-out. POST p99: the post's own answer "
+    "time; after its answer: from that answer to the frame at a socket (what the wake-up, the "
+    "hub's read and the send add; below zero when the frame came first). When the POST p99 is "
+    "close to the delivery p99, the posts queued: the poster's rate is above what the worker "
+    "takes. Send lag: how late the poster itself was; above a few ms the load core, not the "
+    "server, was the limit."
 )
 IDLE_NOTE = (
     f"{P5_SOCKETS:,} websockets opened to one worker by one client process on the load core, "

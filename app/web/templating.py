@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
@@ -26,13 +27,35 @@ def _route_formats(app: Any) -> dict[str, list[tuple[frozenset[str], str, Any]]]
     )
     if formats is None:
         formats = {}
-        for route in app.routes:
+        for route in _effective_routes(app.routes):
             name, path_format = getattr(route, "name", None), getattr(route, "path_format", None)
             params = getattr(route, "param_convertors", None)
             if name and path_format and params is not None and not hasattr(route, "routes"):
                 formats.setdefault(name, []).append((frozenset(params), path_format, params))
         app.state.route_formats = formats
     return formats
+
+
+def _effective_routes(routes: Any) -> Iterator[Any]:
+    """The app's routes with included routers opened: FastAPI 0.16x keeps an included router as
+    one entry whose effective routes carry the full path (prefix included)."""
+    for route in routes:
+        contexts = getattr(route, "effective_route_contexts", None)
+        if contexts is not None:
+            yield from contexts()
+        else:
+            yield route
+
+
+def static_url(app: Any, path: str) -> str:
+    """The URL of a static file, looked up once per file."""
+    found: dict[str, str] | None = getattr(app.state, "static_urls", None)
+    if found is None:
+        found = app.state.static_urls = {}
+    url = found.get(path)
+    if url is None:
+        url = found[path] = str(app.url_path_for("static", path=path))
+    return url
 
 
 def url_for_route(app: Any, name: str, params: Mapping[str, Any]) -> str:
@@ -86,7 +109,7 @@ class Renderer:
             return url_for_route(app, route, path_params)
 
         def static(path: str) -> str:
-            return str(app.url_path_for("static", path=path))
+            return static_url(app, path)
 
         template = self._environments[language].get_template(name)
         return template.render({"lang": language, "url": url, "static": static, **context})
@@ -97,7 +120,7 @@ class Renderer:
             return url_for_route(request.app, name, path_params)
 
         def static(path: str) -> str:
-            return str(request.app.url_path_for("static", path=path))
+            return static_url(request.app, path)
 
         return {
             "request": request,
@@ -131,6 +154,14 @@ class Renderer:
         def local_datetime(value: datetime, style: str = "short") -> str:
             return format_datetime(value, format=style, tzinfo=OSLO, locale=locale)
 
+        def file_size(size: int) -> str:
+            """"840 kB", "2,5 MB" (en: "2.5 MB"): as the file chooser shows sizes."""
+            if size < 1_048_576:
+                return f"{format_decimal(max(1, round(size / 1024)), locale=locale)} kB"
+            megabytes = round(size / 1_048_576, 1)
+            return f"{format_decimal(megabytes, format='#,##0.#', locale=locale)} MB"
+
         environment.filters["date"] = local_date
         environment.filters["datetime"] = local_datetime
+        environment.filters["filesize"] = file_size
         return environment

@@ -167,7 +167,11 @@ async def test_requests_go_out_on_schedule_and_count_from_when_they_were_due() -
         )
     assert result.requests == 30 and result.errors == 0
     assert 0 < result.percentiles_ms[50] <= result.percentiles_ms[99] <= result.max_ms
-    assert result.achieved_rate == pytest.approx(100.0, rel=0.3)
+    # Never faster than offered: the 30th request is due 0.29 s after the first. How much slower
+    # depends on the machine's load, so that is measured by `make bench`, not asserted here.
+    assert 0 < result.achieved_rate <= 30 / 0.29
+    # Latency counts from when a request was due, so it includes any lag in sending it.
+    assert result.max_ms >= result.send_lag_p99_ms * 0.999
 
 
 async def test_answers_other_than_the_expected_status_are_errors() -> None:

@@ -3,6 +3,8 @@ may read the conversation, apart from the writer; old idempotency keys are forgo
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -16,7 +18,7 @@ from app.housekeeping import Housekeeping
 from app.idempotency import service as idempotency
 from app.messages import service as messages
 from app.messaging.notices import NewMessageNotices
-from app.models import GrantMode, IdempotentWrite, NotificationOutbox, PlanPart
+from app.models import AuditEvent, GrantMode, IdempotentWrite, NotificationOutbox, PlanPart
 from app.threads import service as threads
 from app.threads.events import MessagePosted
 from tests.consents.world import make_world
@@ -68,6 +70,7 @@ async def test_r_note_1_readers_of_the_conversation_are_told_the_writer_is_not(
         first_message="Hei alle",
         clock=clock,
     )
+    audited = await session.scalar(select(func.count(AuditEvent.id)))
     readers = await threads.readers_to_tell(
         session,
         thread.id,
@@ -76,6 +79,8 @@ async def test_r_note_1_readers_of_the_conversation_are_told_the_writer_is_not(
         besides=f"person:{world.owner.id}",
     )
     assert set(readers) == {f"employee:{world.coordinator.id}", f"employee:{world.nurse.id}"}
+    # Asking who may read is the system's question, not theirs: nothing in their name.
+    assert await session.scalar(select(func.count(AuditEvent.id))) == audited
     app.state.sessionmaker = _SameSession(session)
     notices = NewMessageNotices(app)
     await notices.tell(
@@ -101,3 +106,34 @@ async def test_r_safe_3_idempotency_keys_are_forgotten_after_two_days(
     clock.advance(timedelta(days=3))
     assert await keeper.run_once() == 1
     assert await session.scalar(select(func.count(IdempotentWrite.id))) == 0
+
+
+class _CountedNotices(NewMessageNotices):
+    """The real scheduling, with each round held until the test lets it finish."""
+
+    def __init__(self) -> None:
+        super().__init__(FastAPI())
+        self.rounds: list[tuple[str, int]] = []
+        self.go_on = asyncio.Event()
+
+    async def tell(self, posted: MessagePosted) -> None:
+        self.rounds.append((posted.author_key, posted.seq))
+        await self.go_on.wait()
+
+
+async def test_p4_notices_for_a_busy_thread_come_in_rounds_and_none_is_missed() -> None:
+    notices = _CountedNotices()
+    thread = uuid.uuid4()
+
+    def post(author: str, seq: int) -> None:
+        notices._on_message(MessagePosted(uuid.uuid4(), thread, seq, uuid.uuid4(), author))
+
+    post("person:a", 1)
+    await asyncio.sleep(0)
+    for seq in range(2, 20):
+        post("person:a", seq)  # while the first round runs: one more round after it
+    post("employee:b", 20)  # another writer tells other people (the first writer among them)
+    notices.go_on.set()
+    await notices.stop()
+    assert sorted(notices.rounds) == [("employee:b", 20), ("person:a", 1), ("person:a", 19)]
+    assert notices._rounds == {}
