@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from app.api.deps import ClockDep, CurrentActor, DbSession, SettingsDep
 from app.attachments import service as attachments
-from app.documents.service import content_disposition
+from app.attachments.http import file_response
 from app.errors import PreconditionFailed, PreconditionRequired, StaleVersion
 from app.i18n import gettext_noop
 from app.messages import service as messages
@@ -234,11 +234,8 @@ async def post_message(
         clock=clock,
         client_id=body.client_id or idempotency_key,
     )
-    _found, views = await messages.messages_after(
-        session, actor, plan_id, thread_id, message.seq - 1, clock=clock, limit=1
-    )
     response.headers["ETag"] = f'"{message.version}"'
-    return _message(views[0])
+    return _message(await messages.view_of(session, actor, message))
 
 
 @router.patch(THREAD + "/messages/{message_id}", response_model=MessageOut)
@@ -272,11 +269,8 @@ async def edit_message(
         )
     except StaleVersion as stale:
         raise PreconditionFailed(stale.detail, code="stale_version") from None
-    _found, views = await messages.messages_after(
-        session, actor, plan_id, thread_id, message.seq - 1, clock=clock, limit=1
-    )
     response.headers["ETag"] = f'"{message.version}"'
-    return _message(views[0])
+    return _message(await messages.view_of(session, actor, message))
 
 
 @router.post(THREAD + "/read", status_code=204)
@@ -415,12 +409,4 @@ async def download_file(
     attachment, content = await attachments.download(
         session, actor, plan_id, attachment_id, clock=clock, settings=settings
     )
-    return Response(
-        content,
-        media_type=attachment.content_type,
-        headers={
-            "Content-Disposition": content_disposition(attachment.filename),
-            "Cache-Control": "no-store",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    return file_response(attachment, content)

@@ -7,7 +7,9 @@ from __future__ import annotations
 import hashlib
 import os
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +26,13 @@ from app.settings import Settings
 from app.threads import service as threads
 
 MAX_PER_MESSAGE = 5
+# The endings a file of each type is named with; the first is the one given.
+ENDINGS = {
+    "application/pdf": (".pdf",),
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    "image/webp": (".webp",),
+}
 NOT_ALLOWED_TYPE = gettext_noop("Only PDF files and pictures (PNG, JPEG, WebP) can be attached.")
 TOO_LARGE = gettext_noop("The file is too large. Attach files of at most 10 MB.")
 EMPTY = gettext_noop("The file is empty.")
@@ -44,6 +53,40 @@ def sniff(content: bytes) -> str | None:
     if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
         return "image/webp"
     return None
+
+
+def check_file(content: bytes, *, settings: Settings, field: str = "file") -> str:
+    """The file's content type, or InvalidInput / TooLarge saying why it is refused."""
+    if not content:
+        raise InvalidInput(EMPTY, code="empty_file", field=field)
+    if len(content) > settings.max_attachment_bytes:
+        raise TooLarge(TOO_LARGE, code="file_too_large", field=field)
+    content_type = sniff(content)
+    if content_type is None:
+        raise InvalidInput(NOT_ALLOWED_TYPE, code="file_type", field=field)
+    if content_type == "application/pdf":
+        try:
+            check_pdf(content)  # a complete PDF, not just its first bytes
+        except InvalidInput as error:
+            raise InvalidInput(error.detail, code=error.error_code, field=field) from None
+    return content_type
+
+
+def stored_name(filename: str | None, content_type: str) -> str:
+    """A safe name to show and send, ending as its (sniffed) type does: "foto.png", not the
+    ".pdf" the document rules give every name."""
+    base = safe_filename(filename).removesuffix(".pdf")
+    stem, dot, given = base.rpartition(".")
+    if dot and stem and f".{given.lower()}" in ENDINGS[content_type]:
+        base = stem
+    return base + ENDINGS[content_type][0]
+
+
+def disposition(attachment: Attachment) -> str:
+    """Content-Disposition for a download: always a download, never shown inline."""
+    name = attachment.filename
+    fallback = name.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
 
 
 def storage_dir(settings: Settings) -> Path:
@@ -73,15 +116,7 @@ async def attach(
         raise Conflict(ONLY_AUTHOR, code="not_author")
     if found.thread.closed_at is not None:
         raise Conflict(threads.THREAD_CLOSED, code="thread_closed")
-    if not content:
-        raise InvalidInput(EMPTY, code="empty_file", field="file")
-    if len(content) > settings.max_attachment_bytes:
-        raise TooLarge(TOO_LARGE, code="file_too_large")
-    content_type = sniff(content)
-    if content_type is None:
-        raise InvalidInput(NOT_ALLOWED_TYPE, code="file_type", field="file")
-    if content_type == "application/pdf":
-        check_pdf(content)  # a complete PDF, not just its first bytes
+    content_type = check_file(content, settings=settings)
     count = len(
         (
             await session.scalars(select(Attachment.id).where(Attachment.message_id == message_id))
@@ -98,7 +133,7 @@ async def attach(
     attachment = Attachment(
         message_id=message_id,
         plan_id=plan_id,
-        filename=safe_filename(filename),
+        filename=stored_name(filename, content_type),
         content_type=content_type,
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
@@ -117,6 +152,44 @@ async def attach(
         item_id=attachment.id,
     )
     return attachment
+
+
+async def attach_files(
+    session: AsyncSession,
+    actor: Actor,
+    plan_id: uuid.UUID,
+    thread_id: uuid.UUID,
+    message_id: uuid.UUID,
+    files: Sequence[tuple[str | None, bytes]],
+    *,
+    clock: Clock,
+    settings: Settings,
+) -> list[Attachment]:
+    """The files sent with a new message from the page, all or none: every file is checked
+    before any is stored, errors name the form's field `files`. A form sent again (its
+    message already has files: R-SAFE-3) stores nothing again."""
+    if not files:
+        return []
+    if len(files) > MAX_PER_MESSAGE:
+        raise InvalidInput(TOO_MANY, code="too_many_files", field="files")
+    for _name, content in files:
+        check_file(content, settings=settings, field="files")
+    if (await of_messages(session, [message_id])).get(message_id):
+        return []
+    return [
+        await attach(
+            session,
+            actor,
+            plan_id,
+            thread_id,
+            message_id,
+            name,
+            content,
+            clock=clock,
+            settings=settings,
+        )
+        for name, content in files
+    ]
 
 
 async def download(

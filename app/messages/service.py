@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app import access
 from app.access import Actor, ItemFacts, Permission, PlanAccess
@@ -56,6 +58,8 @@ class MessageView:
     on_behalf_of: str | None
     is_own: bool
     attachments: list[Attachment] = field(default_factory=list)
+    revisions: list[MessageRevision] = field(default_factory=list)  # earlier texts, oldest first
+    can_edit: bool = False  # the author, in a conversation open for writing
 
 
 @dataclass
@@ -334,6 +338,10 @@ async def thread_page(
     if rows and rows[-1].seq > last_read and before is None:
         await _mark_read(session, actor, thread_id, rows[-1].seq, clock)
     views = await _views(session, actor, rows)
+    open_for_writing = thread.closed_at is None and opened.plan.status.value != "closed"
+    can_post = open_for_writing and opened.allows(Permission.POST_MESSAGE, found.item)
+    for view in views:
+        view.can_edit = can_post and view.is_own
     names = await load_names(
         session,
         people=[m.person_id for m in found.members],
@@ -345,13 +353,12 @@ async def thread_page(
         for m in found.members
         if m.removed_at is None
     ]
-    open_for_writing = thread.closed_at is None and opened.plan.status.value != "closed"
     return ThreadPage(
         thread=thread,
         plan_access=opened,
         messages=views,
         members=member_names,
-        can_post=open_for_writing and opened.allows(Permission.POST_MESSAGE, found.item),
+        can_post=can_post,
         can_close=opened.plan.status.value != "closed"
         and opened.allows(Permission.CLOSE_THREAD, found.item),
         can_add_members=thread.audience is Audience.CHOSEN
@@ -360,6 +367,12 @@ async def thread_page(
         last_read_seq=last_read,
         older_than=rows[0].seq if more and rows else None,
     )
+
+
+async def view_of(session: AsyncSession, actor: Actor, message: Message) -> MessageView:
+    """The view of a message the actor has just written or changed (access already checked
+    by the write): names and attachments, without reading the message again."""
+    return (await _views(session, actor, [message]))[0]
 
 
 async def _views(
@@ -374,6 +387,10 @@ async def _views(
         units=[m.author_unit_id for m in rows],
     )
     files = await attachments.of_messages(session, [m.id for m in rows])
+    earlier = await revisions_of(session, [m.id for m in rows if m.edited_at is not None])
+    for m in rows:  # so that a fragment rendered from the message alone shows them too
+        set_committed_value(m, "attachments", files.get(m.id, []))
+        set_committed_value(m, "revisions", earlier.get(m.id, []))
     me = actor_key(actor)
     return [
         MessageView(
@@ -383,9 +400,27 @@ async def _views(
             on_behalf_of=names.person(m.on_behalf_of_person_id),
             is_own=m.author_key == me,
             attachments=files.get(m.id, []),
+            revisions=earlier.get(m.id, []),
         )
         for m in rows
     ]
+
+
+async def revisions_of(
+    session: AsyncSession, message_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, list[MessageRevision]]:
+    """The earlier texts of messages the caller has already read through access."""
+    found: dict[uuid.UUID, list[MessageRevision]] = {}
+    if not message_ids:
+        return found
+    rows = await session.scalars(
+        select(MessageRevision)
+        .where(MessageRevision.message_id.in_(message_ids))
+        .order_by(MessageRevision.replaced_at, MessageRevision.id)
+    )
+    for revision in rows:
+        found.setdefault(revision.message_id, []).append(revision)
+    return found
 
 
 async def start_thread(
@@ -486,7 +521,11 @@ async def for_delivery(
     """For app/messaging only: connections whose access to the thread was checked when they
     subscribed, and is checked again whenever it may have changed. `after` reads on from a
     sequence number; `seq` reads one message again (after an edit)."""
-    query = select(Message).where(Message.thread_id == thread_id)
+    query = (
+        select(Message)
+        .where(Message.thread_id == thread_id)
+        .options(selectinload(Message.attachments), selectinload(Message.revisions))
+    )
     if seq is not None:
         query = query.where(Message.seq == seq)
     else:

@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, IdMixin, str_enum
 
@@ -107,6 +107,14 @@ class Message(IdMixin, Base):
     created_at: Mapped[datetime]
     edited_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
+    # What shows with the message, read-only and always loaded on purpose (a fragment pushed
+    # over the websocket is rendered after its session has closed).
+    attachments: Mapped[list[Attachment]] = relationship(
+        lazy="raise", viewonly=True, order_by="Attachment.created_at"
+    )
+    revisions: Mapped[list[MessageRevision]] = relationship(
+        lazy="raise", viewonly=True, order_by="MessageRevision.replaced_at"
+    )
 
     __mapper_args__ = {"version_id_col": version}
 

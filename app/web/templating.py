@@ -155,7 +155,7 @@ class Renderer:
             return format_datetime(value, format=style, tzinfo=OSLO, locale=locale)
 
         def file_size(size: int) -> str:
-            """"840 kB", "2,5 MB" (en: "2.5 MB"): as the file chooser shows sizes."""
+            """A file size as file choosers show it: 840 kB, 2,5 MB (en: 2.5 MB)."""
             if size < 1_048_576:
                 return f"{format_decimal(max(1, round(size / 1024)), locale=locale)} kB"
             megabytes = round(size / 1_048_576, 1)

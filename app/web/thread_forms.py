@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 
-from app.errors import Conflict, Forbidden, InvalidInput
+from app.errors import Conflict, DomainError, Forbidden, InvalidInput, TooLarge
+from app.plan_items import versions
 from app.threads.service import MemberChoice, MemberOption
 from app.web.form_values import BAD_CHOICE
 from app.web.plan_page import Problem
@@ -18,6 +19,8 @@ from app.web.plan_page import Problem
 # Errors the person can fix on the page; NotFound is left to the error page, so a thread the
 # actor may not read is not shown as existing.
 FIXABLE = (InvalidInput, Conflict, Forbidden)
+# A file refused by the attachments service: told next to the file field, the text kept.
+FIXABLE_WITH_FILES = (*FIXABLE, TooLarge)
 MEMBER_KINDS = ("person", "employee", "unit")
 LISTS = ("members",)  # fields that are checkboxes: kept as lists
 
@@ -33,9 +36,7 @@ def kept(form: FormData) -> dict[str, Any]:
     return found
 
 
-def problem_for(
-    form: str, error: InvalidInput | Conflict | Forbidden, typed: dict[str, Any]
-) -> Problem:
+def problem_for(form: str, error: DomainError, typed: dict[str, Any]) -> Problem:
     return Problem(form, error.detail, error.field, typed, conflict=isinstance(error, Conflict))
 
 
@@ -78,3 +79,40 @@ class Offered:
 
 def offered(options: Sequence[MemberOption]) -> list[Offered]:
     return [Offered(member_key(option.choice), option.name, option.unit) for option in options]
+
+
+async def uploads(form: FormData, *, limit: int) -> list[tuple[str | None, bytes]]:
+    """The files chosen in the form's `files` field, each read to one byte past `limit` (so
+    the service can tell it is too large without the whole of it in memory). A browser sends
+    an empty part without a name when no file is chosen: that is no file."""
+    found: list[tuple[str | None, bytes]] = []
+    for value in form.getlist("files"):
+        if isinstance(value, UploadFile) and value.filename:
+            found.append((value.filename, await value.read(limit + 1)))
+    return found
+
+
+def seen_version(value: str | None) -> int:
+    """The version an edit form was opened at; without one the change cannot be checked
+    against what was saved meanwhile, so it is refused as if stale (R-SAFE-2)."""
+    if value is None or not value.isdigit():
+        raise Conflict(versions.STALE, code="stale_version")
+    return int(value)
+
+
+@dataclass(frozen=True)
+class Editing:
+    """The form to change a message, open on the page: what was typed (None: the stored
+    text) and, when it came back, why."""
+
+    message_id: uuid.UUID
+    limit: int
+    text: str | None = None
+    error: str | None = None
+    conflict: bool = False
+
+    @classmethod
+    def after(cls, message_id: uuid.UUID, limit: int, problem: Problem) -> Editing:
+        return cls(
+            message_id, limit, problem.kept.get("text", ""), problem.message, problem.conflict
+        )

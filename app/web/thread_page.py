@@ -1,7 +1,9 @@
 """One conversation as a page: the messages, oldest first, and a form to write. Without
 JavaScript the form posts here and the page comes back at the new message; with it, the page
 connects to /ws?format=html, posts over the socket and gets new messages pushed
-(templates/threads/_live_message.html). Either way the same services store and read.
+(templates/threads/_live_message.html). Either way the same services store and read. A post
+with files is always a plain multipart form (app/static/composer.js); changing a message and
+downloading a file are in app/web/thread_messages.py.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from app.access import Actor
-from app.api.deps import ClockDep, CurrentActor, DbSession
+from app.api.deps import ClockDep, CurrentActor, DbSession, SettingsDep
+from app.attachments import service as attachments
 from app.clock import Clock
 from app.drafts import service as drafts
 from app.i18n import gettext_noop
@@ -32,6 +35,7 @@ NOTICES = {
     "reopened": gettext_noop("The conversation is open again."),
     "member_added": gettext_noop("Added to the conversation."),
     "draft_discarded": gettext_noop("The draft is thrown away."),
+    "message_changed": gettext_noop("Your message is changed. The earlier text is kept."),
 }
 
 
@@ -73,6 +77,7 @@ class ThreadPageView:
         before: int | None = None,
         notice: str | None = None,
         problem: Problem | None = None,
+        edit: forms.Editing | None = None,
     ) -> HTMLResponse:
         if problem is not None:
             await self.session.rollback()  # nothing half-done is kept; denials stay in the log
@@ -117,6 +122,7 @@ class ThreadPageView:
             "draft_saved_at": restored_at,
             "choices": choices,
             "limit": messages.MESSAGE_LIMIT,
+            "editing": edit,
         }
         status = forms.status_of(problem) if problem is not None else 200
         return self.renderer.render(
@@ -128,15 +134,28 @@ View = Annotated[ThreadPageView, Depends()]
 
 
 @router.get(THREAD, name="plan_thread")
-async def show(view: View, before: int | None = None, done: str | None = None) -> HTMLResponse:
-    return await view.render(before=before, notice=done)
+async def show(
+    view: View, before: int | None = None, done: str | None = None, edit: str | None = None
+) -> HTMLResponse:
+    """The page; `?edit=<message id>` opens the form to change that message (the author's own,
+    while the conversation is open: the page shows it only then)."""
+    try:
+        editing = forms.Editing(uuid.UUID(edit), messages.MESSAGE_LIMIT) if edit else None
+    except ValueError:
+        editing = None  # a mangled link opens nothing
+    return await view.render(before=before, notice=done, edit=editing)
 
 
 @router.post(THREAD + "/messages", name="post_message_form")
-async def post_message(view: View) -> Response:
-    """Without JavaScript: store the message once (the form's client id makes a second send of
-    the same form return the first), then back to the page at the message."""
-    typed = forms.kept(await view.request.form())
+async def post_message(view: View, settings: SettingsDep) -> Response:
+    """Without JavaScript, or with files: store the message and its files once (the form's
+    client id makes a second send of the same form return the first), then back to the page
+    at the message. A refused file stores nothing and keeps the text (R-SAFE-1)."""
+    form = await view.request.form()
+    typed = forms.kept(form)
+    files = await forms.uploads(form, limit=settings.max_attachment_bytes)
+    if files:
+        typed["had_files"] = "1"
     try:
         message = await messages.post_message(
             *view.who,
@@ -144,8 +163,11 @@ async def post_message(view: View) -> Response:
             clock=view.clock,
             client_id=typed.get("client_id") or None,
         )
+        await attachments.attach_files(
+            *view.who, message.id, files, clock=view.clock, settings=settings
+        )
         await drafts.forget_saved(view.session, view.actor, view.plan_id, view.draft_form)
-    except forms.FIXABLE as error:
+    except forms.FIXABLE_WITH_FILES as error:
         return await view.render(problem=forms.problem_for("message", error, typed))
     return RedirectResponse(view.url(anchor=f"message-{message.id}"), status_code=303)
 

@@ -1,6 +1,7 @@
 """Conversations as pages (issue #7): a plan's conversations with a form to start one, and the
-unit inbox for employees. One conversation's page is app/web/thread_page.py; both are thin
-adapters over app/threads/service.py and app/messages/service.py.
+unit inbox for employees. One conversation's page is app/web/thread_page.py, changing a
+message and downloading its files app/web/thread_messages.py; all are thin adapters over
+app/threads/service.py, app/messages/service.py and app/attachments/service.py.
 """
 
 from __future__ import annotations
@@ -22,13 +23,14 @@ from app.messages import service as messages
 from app.plan_items import texts
 from app.threads import service as threads
 from app.web import thread_forms as forms
-from app.web import thread_page
+from app.web import thread_messages, thread_page
 from app.web.deps import RendererDep
 from app.web.plan_page import Problem
 from app.web.templating import Renderer
 
 router = APIRouter()
 router.include_router(thread_page.router)
+router.include_router(thread_messages.router)
 
 THREADS = "/plans/{plan_id}/threads"
 START_FORM = "thread:new"  # the draft key of the start form

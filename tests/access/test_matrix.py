@@ -882,6 +882,8 @@ COVERED_ROUTES: dict[tuple[str, str], access.Permission | ByRealm] = {
     ("POST", "/plans/{plan_id}/threads/{thread_id}/draft/discard"): P.SEE_PLAN,
     ("POST", "/plans/{plan_id}/threads/{thread_id}/members"): P.ADD_THREAD_MEMBER,
     ("POST", "/plans/{plan_id}/threads/{thread_id}/messages"): P.POST_MESSAGE,
+    ("POST", "/plans/{plan_id}/threads/{thread_id}/messages/{message_id}/edit"): P.POST_MESSAGE,
+    ("GET", "/plans/{plan_id}/attachments/{attachment_id}"): P.READ_MESSAGES,
     # The plan page and its forms (issue 6)
     ("GET", "/plans/{plan_id}"): P.SEE_PLAN,
     ("POST", "/plans/{plan_id}/own-words"): P.WRITE_OWN_WORDS,
