@@ -22,7 +22,9 @@ QUEUE_FRAMES = 256  # frames waiting for one connection's writer; more than this
 REPLY_FRAMES = 32
 ROOM_AGAIN_AT = QUEUE_FRAMES // 4  # the writer asks for more once the queue is down to this
 CLOSE_REVOKED = 4403
-CLOSE_TOO_SLOW = 4008
+# 1013 "try again later" (RFC 6455 registry): clients, htmx's websocket extension among them,
+# reconnect after it with backoff, and the page resubscribes from its last sequence number.
+CLOSE_TOO_SLOW = 1013
 CLOSE_FLOOD = 4029
 
 

@@ -13,7 +13,7 @@ connection is marked as behind on that thread, and when its writer has sent the 
 a quarter it asks the hub (`made_room`) to read on from the connection's last sequence number.
 So a burst, a long replay or a slow phone costs that client time, never a disconnect. A client
 that takes nothing at all is cut off by its writer instead (app/messaging/websocket.py:
-a send that has not gone out within SEND_SECONDS closes the socket with 4008).
+a send that has not gone out within SEND_SECONDS closes the socket with 1013).
 
 Access is checked when a connection subscribes, and again for that person's connections
 whenever consent changes for them, and for every connection at midnight (guardians at 16,

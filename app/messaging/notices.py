@@ -27,11 +27,16 @@ from app.threads.events import MessagePosted
 
 logger = logging.getLogger(__name__)
 
+# Between two rounds for one thread and writer: a busy conversation is asked about once a
+# second at most. Notices are rate-limited per person anyway (an hour by default).
+ROUND_PAUSE_SECONDS = 1.0
+
 
 class NewMessageNotices:
     def __init__(self, app: FastAPI) -> None:
         self.app = app
         self._tasks: set[asyncio.Task[None]] = set()
+        self.round_pause = ROUND_PAUSE_SECONDS
         # (thread, writer) with a round running: the newest message that came in meanwhile and
         # wants one more round after it, if any.
         self._rounds: dict[tuple[uuid.UUID, str], MessagePosted | None] = {}
@@ -60,11 +65,14 @@ class NewMessageNotices:
 
     async def _rounds_for(self, key: tuple[uuid.UUID, str], posted: MessagePosted) -> None:
         try:
-            next_round: MessagePosted | None = posted
-            while next_round is not None:
+            wanted: MessagePosted | None = posted
+            while wanted is not None:
                 self._rounds[key] = None
-                await self.tell(next_round)
-                next_round = self._rounds[key]
+                await self.tell(wanted)
+                if self._rounds[key] is None:
+                    return
+                await asyncio.sleep(self.round_pause)
+                wanted = self._rounds[key]  # the newest message that came in meanwhile
         finally:
             del self._rounds[key]
 

@@ -1,17 +1,17 @@
 """One websocket endpoint, /ws: Origin checked, the session cookie authenticates, access is asked
 for each thread subscribed to, and the same services as the pages store every post.
 
-Close codes: 4401 not logged in, 4403 access ended or wrong Origin, 4008 the client fell too far
+Close codes: 4401 not logged in, 4403 access ended or wrong Origin, 1013 the client fell too far
 behind (reconnect and resume from the last sequence number), 4029 too many frames.
 
 Each connection has a reader (frames in) and a writer (frames out, from the hub's queue); either
 may end the connection, and the other is then stopped. A client that reads slowly just gets its
 messages later: the hub queues only what fits and reads on when the writer has made room. One
 that stops reading fills the socket buffers (the operating system's, then uvicorn's), and a send
-then waits; a send that has not gone out within SEND_SECONDS closes the connection with 4008.
+then waits; a send that has not gone out within SEND_SECONDS closes the connection with 1013.
 The queue's own limit (QUEUE_FRAMES) does the same for a client that floods it with requests
 for replies. The close frame waits behind the unread data for at most CLOSE_SECONDS: a client
-that reads again by then sees 4008 after the frames still in flight, otherwise the connection
+that reads again by then sees 1013 after the frames still in flight, otherwise the connection
 is dropped. Either way the client resumes from the last sequence number it has.
 """
 
@@ -51,7 +51,7 @@ CLOSE_UNAUTHENTICATED = 4401
 FRAMES_PER_WINDOW = 30
 WINDOW_SECONDS = 10.0
 FLOOD_FRAMES = 120
-# A send that cannot go out for this long means the client has stopped reading (4008).
+# A send that cannot go out for this long means the client has stopped reading (1013).
 SEND_SECONDS = 5.0
 # How long the close frame may wait behind data the client has not read.
 CLOSE_SECONDS = 10.0

@@ -1,7 +1,7 @@
 """Live clients against one real server (uvicorn, the demo data, the suite's database), nothing
 mocked: one that stops reading, one that floods, and a page.
 
-A client that stopped reading is cut off with 4008 and, back with the last sequence number it
+A client that stopped reading is cut off with 1013 and, back with the last sequence number it
 had, gets the rest exactly once and in order (quality.md R2), although the rest is more than the
 server queues for one connection. A client flooding the server gets "too_many" and then 4029
 while the others go on. Pages (?format=html) get the message as escaped HTML fragments.
@@ -108,7 +108,7 @@ def _small_receive_buffer(server: LiveServer) -> socket.socket:
     return raw
 
 
-async def test_r2_a_client_that_stops_reading_is_cut_off_with_4008_and_resumes_exactly_once(
+async def test_r2_a_client_that_stops_reading_is_cut_off_with_1013_and_resumes_exactly_once(
     server: LiveServer, owner: Api, staff: Api
 ) -> None:
     plan = await owner.plan_of(OWNER[1])
@@ -144,7 +144,7 @@ async def test_r2_a_client_that_stops_reading_is_cut_off_with_4008_and_resumes_e
             await asyncio.sleep(0.1)
         # Reading again: the frames that were on their way, then the close frame.
         frames, code = await _frames_until_closed(slow, 20)
-        assert code == 4008
+        assert code == 1013
         seqs += [f["seq"] for f in frames if f["type"] == "message"]
         assert seqs == list(range(1, len(seqs) + 1))
         await posting  # the rest is posted while the client is away

@@ -114,6 +114,7 @@ class _CountedNotices(NewMessageNotices):
     def __init__(self) -> None:
         super().__init__(FastAPI())
         self.rounds: list[tuple[str, int]] = []
+        self.round_pause = 0.01
         self.go_on = asyncio.Event()
 
     async def tell(self, posted: MessagePosted) -> None:
