@@ -1,5 +1,6 @@
 # Production image: migrates the database, then serves. Configure with SAMPLAN_* variables
-# (SAMPLAN_ENV=production needs SAMPLAN_SECRET_KEY, SAMPLAN_DATA_KEY and SAMPLAN_DATABASE_URL).
+# (SAMPLAN_ENV=production needs SAMPLAN_SECRET_KEY, SAMPLAN_DATA_KEY, SAMPLAN_DATABASE_URL, the
+# two OIDC issuers and SAMPLAN_SMTP_HOST; SAMPLAN_SMS_GATEWAY_URL to offer text messages).
 FROM python:3.11-slim AS build
 WORKDIR /src
 COPY pyproject.toml README.md ./

@@ -73,6 +73,11 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_from: str = "Samplan <ikkje-svar@samplan.invalid>"
     smtp_starttls: bool = True
+    # SMS: a gateway that takes {"to", "from", "text"} as JSON with a bearer token. Unset: the
+    # development gateway (files in the outbox), and in production no SMS at all.
+    sms_gateway_url: str | None = None
+    sms_gateway_token: SecretStr | None = None
+    sms_sender: str = Field(default="Samplan", max_length=11)
     # R-NOTE-2: at most one notification per person in this many minutes.
     notify_min_interval_minutes: int = Field(default=60, ge=1)
     # The background sender; tests that drive it themselves turn it off.
@@ -97,11 +102,19 @@ class Settings(BaseSettings):
                 "SAMPLAN_CITIZEN_OIDC_ISSUER and SAMPLAN_EMPLOYEE_OIDC_ISSUER must be set when "
                 "SAMPLAN_ENV=production"
             )
+        # Notices must reach people: production never writes them to a folder instead.
+        if self.env is Environment.PRODUCTION and not self.smtp_host:
+            raise ValueError("SAMPLAN_SMTP_HOST must be set when SAMPLAN_ENV=production")
         return self
 
     @property
     def is_production(self) -> bool:
         return self.env is Environment.PRODUCTION
+
+    @property
+    def sms_available(self) -> bool:
+        """Whether people may choose text messages: a real gateway, or the development one."""
+        return self.sms_gateway_url is not None or not self.is_production
 
     @property
     def uses_https(self) -> bool:

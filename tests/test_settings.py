@@ -36,7 +36,37 @@ def test_settings_come_from_samplan_variables(
     monkeypatch.setenv("SAMPLAN_DATABASE_URL", "postgresql+asyncpg://samplan@db/samplan")
     monkeypatch.setenv("SAMPLAN_CITIZEN_OIDC_ISSUER", "https://idporten.no")
     monkeypatch.setenv("SAMPLAN_EMPLOYEE_OIDC_ISSUER", "https://helseid-sts.nhn.no")
+    monkeypatch.setenv("SAMPLAN_SMTP_HOST", "smtp.example")
     settings = Settings(data_dir=tmp_path)
     assert settings.is_production
     assert settings.resolved_database_url.startswith("postgresql+asyncpg://")
     assert "s" * 40 not in repr(settings)  # secrets never show in a repr or a log
+
+
+def _production(tmp_path: Path, **extra: object) -> Settings:
+    values: dict[str, object] = {
+        "env": Environment.PRODUCTION,
+        "data_dir": tmp_path,
+        "secret_key": "s" * 40,
+        "data_key": "d" * 40,
+        "citizen_oidc_issuer": "https://idporten.no",
+        "employee_oidc_issuer": "https://helseid-sts.nhn.no",
+        **extra,
+    }
+    return Settings.model_validate(values)
+
+
+def test_r_note_1_production_refuses_to_start_without_smtp(tmp_path: Path) -> None:
+    # Notices written to a folder on a production server would reach nobody.
+    with pytest.raises(ValidationError, match="SAMPLAN_SMTP_HOST"):
+        _production(tmp_path)
+    assert _production(tmp_path, smtp_host="smtp.example").is_production
+
+
+def test_sms_is_offered_with_a_gateway_or_in_development_only(tmp_path: Path) -> None:
+    assert Settings(data_dir=tmp_path).sms_available  # the outbox gateway
+    assert not _production(tmp_path, smtp_host="smtp.example").sms_available
+    with_gateway = _production(
+        tmp_path, smtp_host="smtp.example", sms_gateway_url="https://sms.example/send"
+    )
+    assert with_gateway.sms_available

@@ -23,6 +23,7 @@ def settings_out(
         phone=choice.phone,
         chosen=choice.chosen,
         min_interval_minutes=settings.notify_min_interval_minutes,
+        sms_available=settings.sms_available,
     )
 
 
@@ -44,7 +45,10 @@ async def read(
     response_model=NotificationSettingsOut,
     responses={
         401: {"description": "Not logged in"},
-        422: {"description": "An address that cannot be one, or a channel without its address"},
+        422: {
+            "description": "An address that cannot be one, a channel without its address, or "
+            "sms where this service sends no text messages (sms_unavailable)"
+        },
     },
 )
 async def save(
@@ -56,6 +60,13 @@ async def save(
 ) -> NotificationSettingsOut:
     """Choose how you are told that something is new. A notice never says what it is about."""
     choice = await notifications.save_settings(
-        session, actor, data.channel, data.frequency, data.email, data.phone, clock=clock
+        session,
+        actor,
+        data.channel,
+        data.frequency,
+        data.email,
+        data.phone,
+        clock=clock,
+        sms_available=settings.sms_available,
     )
     return settings_out(choice, settings)

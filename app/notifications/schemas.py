@@ -27,3 +27,4 @@ class NotificationSettingsOut(BaseModel):
     phone: str | None = Field(description="As +47 and 8 digits")
     chosen: bool = Field(description="False: nothing saved yet; these are the defaults")
     min_interval_minutes: int = Field(description="At most one notice in this many minutes")
+    sms_available: bool = Field(description="False: this service sends no text messages")

@@ -1,7 +1,7 @@
 """Where notifications go: real SMTP, or files in <data_dir>/outbox for the developer to open.
 
-SMS goes through the SmsGateway interface; the one implementation here writes to the same
-outbox folder, so the default run needs no account with a gateway.
+SMS goes through the SmsGateway interface: an HTTP gateway (SAMPLAN_SMS_GATEWAY_URL), or in
+development one that writes to the same outbox folder, so the default run needs no account.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 import aiosmtplib
+import httpx
 
 from app.clock import Clock
 from app.notifications.addresses import ascii_address
@@ -24,6 +25,7 @@ from app.settings import Settings
 
 SMTP_TIMEOUT_SECONDS = 10.0
 IMPLICIT_TLS_PORT = 465
+SMS_TIMEOUT_SECONDS = 10.0
 
 
 class EmailSender(Protocol):
@@ -87,6 +89,33 @@ class SmtpEmailSender:
         )
 
 
+class HttpSmsGateway:
+    """A text message as one JSON POST to the gateway; any answer but 2xx is a failure (the
+    worker tries again later). The gateway's answer is not logged: it may quote the number."""
+
+    def __init__(self, settings: Settings) -> None:
+        if settings.sms_gateway_url is None:
+            raise ValueError("HttpSmsGateway needs SAMPLAN_SMS_GATEWAY_URL")
+        self._url = settings.sms_gateway_url
+        self._sender = settings.sms_sender
+        token = settings.sms_gateway_token
+        self._headers = {"Authorization": f"Bearer {token.get_secret_value()}"} if token else {}
+
+    async def send(self, phone: str, text: str) -> None:
+        async with httpx.AsyncClient(timeout=SMS_TIMEOUT_SECONDS, trust_env=False) as client:
+            answer = await client.post(
+                self._url,
+                json={"to": phone, "from": self._sender, "text": text},
+                headers=self._headers,
+            )
+        if not answer.is_success:
+            raise SmsRefused(f"the SMS gateway answered {answer.status_code}")
+
+
+class SmsRefused(Exception):
+    """The SMS gateway did not take the message."""
+
+
 class _OutboxFolder:
     """Files named by time, so the newest is last in a listing; readable by the owner only."""
 
@@ -136,4 +165,9 @@ def make_senders(settings: Settings, clock: Clock) -> Senders:
         if settings.smtp_host is not None
         else OutboxFolderSender(folder, clock)
     )
-    return Senders(email=email, sms=OutboxSmsGateway(folder, clock))
+    sms: SmsGateway = (
+        HttpSmsGateway(settings)
+        if settings.sms_gateway_url is not None
+        else OutboxSmsGateway(folder, clock)
+    )
+    return Senders(email=email, sms=sms)

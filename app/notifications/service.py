@@ -28,6 +28,9 @@ from app.settings import Settings
 DIGEST_AT = time(7, 0)  # the daily digest goes out at 07:00 Norwegian time
 EMAIL_NEEDED = gettext_noop("Write the e-mail address we should send the notice to.")
 PHONE_NEEDED = gettext_noop("Write the mobile number we should send the text message to.")
+SMS_UNAVAILABLE = gettext_noop(
+    "This service does not send text messages. Choose e-mail, or no notices."
+)
 EMPLOYEE_PREFIX = "employee:"
 
 
@@ -58,8 +61,12 @@ class Checked:
     problems: tuple[InvalidInput, ...]
 
 
-def check(channel: Channel, email: str | None, phone: str | None) -> Checked:
+def check(
+    channel: Channel, email: str | None, phone: str | None, *, sms_available: bool = True
+) -> Checked:
     problems: list[InvalidInput] = []
+    if channel is Channel.SMS and not sms_available:
+        problems.append(InvalidInput(SMS_UNAVAILABLE, code="sms_unavailable", field="channel"))
     parsed_email = parsed_phone = None
     if email and email.strip():
         try:
@@ -93,10 +100,11 @@ async def save_settings(
     phone: str | None,
     *,
     clock: Clock,
+    sms_available: bool = True,
 ) -> NotificationChoice:
     """Store the person's choice. Raises InvalidInput (with `field`) for an address that cannot
     be one, or a channel without its address."""
-    checked = check(channel, email, phone)
+    checked = check(channel, email, phone, sms_available=sms_available)
     if checked.problems:
         raise checked.problems[0]
     key = actor_key(actor)

@@ -29,6 +29,7 @@ async def _render(
     current: notifications.NotificationChoice,
     *,
     interval_minutes: int,
+    sms_available: bool,
     kept: dict[str, str] | None = None,
     problems: tuple[InvalidInput, ...] = (),
     saved: bool = False,
@@ -49,7 +50,8 @@ async def _render(
         "anchors": {field: ANCHORS.get(field, field) for field in errors},
         "notice": SAVED if saved else None,
         "interval_minutes": interval_minutes,
-        "channels": list(Channel),
+        "channels": [c for c in Channel if sms_available or c is not Channel.SMS],
+        "sms_available": sms_available,
         "frequencies": list(Frequency),
     }
     status = 422 if problems else 200
@@ -71,6 +73,7 @@ async def show(
         renderer,
         current,
         interval_minutes=settings.notify_min_interval_minutes,
+        sms_available=settings.sms_available,
         saved=done == "saved",
     )
 
@@ -100,7 +103,11 @@ async def save(
         chosen_frequency = choice(Frequency, frequency, field="frequency")
     except InvalidInput as problem:
         problems.append(problem)
-    problems.extend(notifications.check(chosen_channel, email, phone).problems)
+    problems.extend(
+        notifications.check(
+            chosen_channel, email, phone, sms_available=settings.sms_available
+        ).problems
+    )
     if problems:
         current = await notifications.get_settings(session, actor)
         return await _render(
@@ -108,11 +115,19 @@ async def save(
             renderer,
             current,
             interval_minutes=settings.notify_min_interval_minutes,
+            sms_available=settings.sms_available,
             kept=kept,
             problems=tuple(problems),
         )
     await notifications.save_settings(
-        session, actor, chosen_channel, chosen_frequency, email, phone, clock=clock
+        session,
+        actor,
+        chosen_channel,
+        chosen_frequency,
+        email,
+        phone,
+        clock=clock,
+        sms_available=settings.sms_available,
     )
     url = request.url_for("notification_settings").include_query_params(done="saved")
     return RedirectResponse(str(url), status_code=303)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.settings import Settings
@@ -30,6 +31,7 @@ async def test_a_round_trip(
         "phone": None,
         "chosen": False,
         "min_interval_minutes": 60,
+        "sms_available": True,
     }
 
     saved = await client.put(
@@ -53,6 +55,7 @@ async def test_a_round_trip(
             "phone": None,
             "chosen": True,
             "min_interval_minutes": 60,
+            "sms_available": True,
         }
     )
 
@@ -96,3 +99,24 @@ async def test_staff_defaults(
     body = (await client.get(URL)).json()
     assert body["channel"] == "email" and body["email"] == world.kari.email
     assert body["chosen"] is False
+
+
+async def test_sms_where_the_service_sends_none_is_a_problem_naming_the_channel(
+    client: httpx.AsyncClient,
+    session: AsyncSession,
+    settings: Settings,
+    clock: FrozenClock,
+    world: World,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # As in production without SAMPLAN_SMS_GATEWAY_URL.
+    monkeypatch.setattr(Settings, "sms_available", property(lambda _self: False))
+    await log_in(client, session, settings, clock, person=world.per)
+    assert (await client.get(URL)).json()["sms_available"] is False
+    refused = await client.put(
+        URL, json={"channel": "sms", "frequency": "at_once", "phone": "912 34 567"}
+    )
+    assert refused.status_code == 422
+    problem = refused.json()
+    assert problem["type"] == "urn:samplan:problem:sms_unavailable"
+    assert problem["field"] == "channel"

@@ -3,17 +3,24 @@ gateway, and the words themselves (R-NOTE-1)."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import re
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 
+import pytest
+from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.models import Channel, Frequency
 from app.notifications import service as notifications
 from app.notifications.senders import (
+    HttpSmsGateway,
     OutboxFolderSender,
     OutboxSmsGateway,
+    SmsRefused,
     SmtpEmailSender,
     make_senders,
     outbox_folder,
@@ -107,3 +114,50 @@ def test_the_words_say_only_that_something_is_new_and_where_to_log_in() -> None:
         "Du har noe nytt i Samplan. Logg inn på https://samplan.kommune.no/"
     )
     assert len(sms_text("https://samplan.kommune.no/")) <= 160  # one text message
+
+
+async def _gateway(status: int, seen: list[bytes]) -> tuple[asyncio.Server, str]:
+    """A real HTTP server on a free port that keeps each request and answers `status`."""
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        found = re.search(rb"(?i)content-length: *(\d+)", head)
+        seen.append(head + await reader.readexactly(int(found.group(1)) if found else 0))
+        writer.write(f"HTTP/1.1 {status} X\r\nContent-Length: 0\r\n\r\n".encode())
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(answer, "127.0.0.1", 0)
+    return server, f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/sms"
+
+
+async def test_text_messages_go_to_the_http_gateway_as_json_with_the_token(
+    outbox_settings: Settings, clock: FrozenClock
+) -> None:
+    seen: list[bytes] = []
+    server, url = await _gateway(202, seen)
+    configured = outbox_settings.model_copy(
+        update={"sms_gateway_url": url, "sms_gateway_token": SecretStr("t0ken")}
+    )
+    gateway = make_senders(configured, clock).sms
+    assert isinstance(gateway, HttpSmsGateway)
+    async with server:
+        await gateway.send("+4791234567", sms_text("https://samplan.example/"))
+    head, _, body = seen[0].partition(b"\r\n\r\n")
+    assert head.startswith(b"POST /sms ")
+    assert b"authorization: bearer t0ken" in head.lower()
+    assert json.loads(body) == {
+        "to": "+4791234567",
+        "from": "Samplan",
+        "text": sms_text("https://samplan.example/"),
+    }
+
+
+async def test_a_gateway_that_refuses_is_a_failure_the_worker_tries_again(
+    outbox_settings: Settings, clock: FrozenClock
+) -> None:
+    server, url = await _gateway(503, [])
+    gateway = HttpSmsGateway(outbox_settings.model_copy(update={"sms_gateway_url": url}))
+    async with server:
+        with pytest.raises(SmsRefused, match="503"):
+            await gateway.send("+4791234567", "Du har noe nytt i Samplan.")

@@ -139,3 +139,16 @@ async def test_staff_see_that_their_work_address_is_used_until_they_choose(
     assert "we send notices by e-mail to your work address" in page.text
     assert f'value="{world.kari.email}"' in page.text
     assert re.search(r'id="channel-email"[^>]* checked', page.text)
+
+
+async def test_without_an_sms_gateway_the_page_offers_no_text_messages(
+    client: httpx.AsyncClient, per_logged_in: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(Settings, "sms_available", property(lambda _self: False))
+    page = await client.get(PAGE)
+    assert page.status_code == 200
+    assert 'id="channel-email"' in page.text and 'id="channel-sms"' not in page.text
+    assert 'id="phone"' not in page.text
+    refused = await _post(client, "en", channel="sms", frequency="at_once", phone="91234567")
+    assert refused.status_code == 422
+    assert "does not send text messages" in refused.text

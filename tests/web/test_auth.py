@@ -67,6 +67,7 @@ async def test_production_never_serves_the_built_in_provider(
         data_key="d" * 40,
         citizen_oidc_issuer="https://idporten.no",
         employee_oidc_issuer="https://helseid-sts.nhn.no",
+        smtp_host="smtp.example",
         base_url="https://samplan.example",
     )
     transport = httpx.ASGITransport(app=create_app(production, clock=clock))
