@@ -166,7 +166,9 @@ async def _append(
         if existing is None:
             raise
         return existing
-    await session.refresh(thread, ["last_seq", "last_message_at"])
+    # What the UPDATE wrote, told to the loaded thread without reading it back.
+    set_committed_value(thread, "last_seq", seq)
+    set_committed_value(thread, "last_message_at", now)
     await timeline.record(
         session,
         actor,
@@ -245,6 +247,19 @@ async def _mark_read(
     session: AsyncSession, actor: Actor, thread_id: uuid.UUID, seq: int, clock: Clock
 ) -> None:
     reader = actor_key(actor)
+    # The usual case, someone who has read before: one statement.
+    moved = await session.execute(
+        update(ThreadRead)
+        .where(
+            ThreadRead.thread_id == thread_id,
+            ThreadRead.reader == reader,
+            ThreadRead.last_read_seq < seq,
+        )
+        .values(last_read_seq=seq, read_at=clock.now())
+        .execution_options(synchronize_session="evaluate")
+    )
+    if getattr(moved, "rowcount", 0):
+        return
     current = await session.get(ThreadRead, (thread_id, reader))
     if current is None:
         try:
