@@ -38,8 +38,8 @@ from typing import Any
 
 import httpx
 
-from bench import plan_bench
-from bench import run as harness
+from bench import harness, plan_bench
+from bench.context import BenchError, ScenarioContext, ServerContext
 from bench.messaging_data import HISTORY_PAGES, PAGE_SIZE, Threads
 from bench.messaging_load import DeliveryResult
 from bench.messaging_report import (
@@ -74,10 +74,7 @@ from bench.report import BenchRun, Measurement, Pinning, RunConfig, load_average
 from bench.scenarios import (
     PLAN_CONNECTIONS,
     PLAN_PAGE,
-    BenchError,
     Scenario,
-    ScenarioContext,
-    ServerContext,
     citizen_session,
     measured_plan,
 )

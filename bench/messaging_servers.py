@@ -2,7 +2,7 @@
 
 The database: a PostgreSQL cluster of their own (bench/plan_bench.py), migrated, the demo data,
 the measured plan (bench/plan_data.py) and the conversations (bench/messaging_data.py). Workers:
-uvicorn with the harness's own command line and pinning (bench/run.py), any number of them on
+uvicorn with the harness's own command line and pinning (bench/harness.py), any number of them on
 that one database, started one after the other so the first has generated the keys the others
 read from the shared data directory. The load: bench/messaging_load.py on the load core, with
 its job on stdin; for P5 a client that holds its sockets until told to let go. For P6 a
@@ -28,17 +28,11 @@ from typing import Any
 
 import httpx
 
-from bench import plan_bench
-from bench import run as harness
+from bench import harness, plan_bench
+from bench.context import BenchError, ServerContext
 from bench.login import SESSION_COOKIE, LoginFailed, log_in_citizen
 from bench.report import Pinning
-from bench.scenarios import (
-    BenchError,
-    ServerContext,
-    ServerSpec,
-    migrate_and_seed,
-    samplan_postgresql_env,
-)
+from bench.scenarios import ServerSpec, migrate_and_seed, samplan_postgresql_env
 
 log = logging.getLogger("bench")
 

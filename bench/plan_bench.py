@@ -13,7 +13,8 @@ instead of hiding behind fewer requests ("coordinated omission"). The harness ru
 `python -m bench.plan_bench paced` on the load core, a JSON job on stdin and the result on
 stdout.
 
-This module imports no other bench module: bench/scenarios.py builds on it.
+Of the bench package it imports only bench/context.py, for the hooks' context types:
+bench/scenarios.py builds on it.
 """
 
 from __future__ import annotations
@@ -31,12 +32,11 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx
 
-if TYPE_CHECKING:
-    from bench.scenarios import ScenarioContext, ServerContext
+from bench.context import ScenarioContext, ServerContext
 
 CLUSTER_DIR = "postgresql"  # in the server's data directory: the cluster's files and socket
 DATABASE = "samplan"

@@ -9,13 +9,23 @@ it; `R0` always runs first.
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 
 from bench import plan_bench
+from bench.context import (
+    BenchError,
+    EnvFactory,
+    HelperCpu,
+    PathHook,
+    PrepareHook,
+    ScenarioContext,
+    ServerContext,
+    SetupHook,
+)
 from bench.login import SESSION_COOKIE, LoginFailed, log_in_citizen
 
 BASELINE_ID = "R0"
@@ -23,43 +33,6 @@ BASELINE_ID = "R0"
 P7_TOLERANCE = 0.20
 GENERATED_PLANS = 10_000
 GENERATED_AUDIT_ROWS = 1_000_000
-
-
-class BenchError(Exception):
-    """A server did not start, a setup step failed, or wrk failed: the run exits non-zero."""
-
-
-@dataclass(frozen=True)
-class ServerContext:
-    """What a server's hooks get: a fresh data directory and the full environment it runs with."""
-
-    name: str
-    data_dir: Path
-    env: Mapping[str, str]
-    project_root: Path
-    python: str
-    # Pins a helper process (a database) to the load generator's core, like wrk; () unpinned.
-    load_prefix: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class ScenarioContext:
-    """What a scenario's setup hook gets: its running server."""
-
-    server: ServerContext
-    base_url: str
-
-
-# A setup hook runs after the server answers and before the warm-up. It may create data through
-# the running server or the CLI, and returns extra request headers (for example a session cookie).
-SetupHook = Callable[[ScenarioContext], Mapping[str, str] | None]
-# Values for the `{placeholders}` in a row's path, e.g. the id of a plan made by the prepare hook.
-PathHook = Callable[[ScenarioContext], Mapping[str, str]]
-PrepareHook = Callable[[ServerContext], None]
-# CPU seconds a server's helper processes (its database) have used so far; None if unknown.
-HelperCpu = Callable[[ServerContext], float | None]
-# A server's environment, from its fresh data directory and the URL it will answer on.
-EnvFactory = Callable[[Path, str], Mapping[str, str]]
 
 
 def _no_env(data_dir: Path, base_url: str) -> Mapping[str, str]:

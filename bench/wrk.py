@@ -13,7 +13,7 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bench.scenarios import BenchError
+from bench.context import BenchError
 
 PERCENTILES = (50, 75, 90, 99)
 

@@ -28,6 +28,8 @@ from app.models import Message, Person, Thread
 from app.people.pid_vault import PidVault
 from app.settings import Environment, Settings
 from bench import messaging_bench, plan_bench
+from bench.context import ScenarioContext, ServerContext
+from bench.harness import PROJECT_ROOT, RunningServer
 from bench.messaging_bench import idle_sockets, measure_delivery, paced_posts
 from bench.messaging_data import PAGE_SIZE, POST_THREADS, THREADS_FILE, Threads, prepare
 from bench.messaging_load import DeliveryResult
@@ -42,8 +44,6 @@ from bench.messaging_report import (
 from bench.messaging_servers import log_in_owner, messaging_server
 from bench.plan_bench import MEASURED_PLAN_FILE, PacedResult
 from bench.report import Measurement, Pinning
-from bench.run import PROJECT_ROOT, RunningServer
-from bench.scenarios import ScenarioContext, ServerContext
 from bench.wrk import WrkResult
 from tests.conftest import LIVE_SERVER_LOGS
 from tests.support import databases

@@ -16,10 +16,11 @@ import asyncpg
 import pytest
 
 from bench import plan_bench
+from bench.context import ServerContext
 from bench.plan_bench import PacedResult, paced_load, run_paced
 from bench.report import BenchRun, Measurement, Pinning, RunConfig, noise_warnings, render_report
 from bench.run import http_rows
-from bench.scenarios import BASELINE_ID, SCENARIOS, SERVERS, Scenario, ServerContext
+from bench.scenarios import BASELINE_ID, SCENARIOS, SERVERS, Scenario
 from bench.wrk import WrkResult
 
 # --- wiring --------------------------------------------------------------------------------------
