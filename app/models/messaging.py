@@ -12,7 +12,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, IdMixin, str_enum
@@ -183,12 +183,27 @@ class NotificationSetting(Base):
     updated_at: Mapped[datetime]
 
 
+# A notice not yet sent and not given up on.
+WAITING = "sent_at IS NULL AND given_up_at IS NULL"
+
+
 class NotificationOutbox(IdMixin, Base):
     """One notification to send; a background worker drains it with retries and backoff, so
     sending never blocks or fails the request that caused it."""
 
     __tablename__ = "notification_outbox"
-    __table_args__ = (Index("ix_notification_outbox_due", "sent_at", "due_at"),)
+    __table_args__ = (
+        Index("ix_notification_outbox_due", "sent_at", "due_at"),
+        # One waiting notice per person at most (R-NOTE-2): two conversations telling the same
+        # person at the same moment store one, whatever the timing.
+        Index(
+            "uq_notification_outbox_waiting",
+            "recipient",
+            unique=True,
+            postgresql_where=text(WAITING),
+            sqlite_where=text(WAITING),
+        ),
+    )
 
     recipient: Mapped[str] = mapped_column(String(50), index=True)
     channel: Mapped[Channel] = mapped_column(str_enum(Channel, 10))

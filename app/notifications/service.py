@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, delete, or_, select
+from sqlalchemy import ColumnElement, delete, or_, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import Actor, audit
@@ -22,6 +23,7 @@ from app.errors import InvalidInput
 from app.i18n import gettext_noop
 from app.idempotency.service import actor_key
 from app.models import Channel, Employee, Frequency, NotificationOutbox, NotificationSetting
+from app.models.messaging import WAITING
 from app.notifications.addresses import parse_email, parse_phone
 from app.settings import Settings
 
@@ -161,6 +163,7 @@ async def something_new(
             waiting.add(recipient)
         elif recipient not in last_sent or sent_at > last_sent[recipient]:
             last_sent[recipient] = sent_at
+    queued: list[dict[str, object]] = []
     for key in keys:
         choice = choices[key]
         address = choice.address
@@ -170,17 +173,27 @@ async def something_new(
             due = next_digest(now)
         else:
             due = max(now, last_sent[key] + interval) if key in last_sent else now
-        session.add(
-            NotificationOutbox(
-                recipient=key,
-                channel=choice.channel,
-                address=address,
-                created_at=now,
-                due_at=due,
-                attempts=0,
-            )
+        queued.append(
+            {
+                "id": uuid.uuid4(),
+                "recipient": key,
+                "channel": choice.channel,
+                "address": address,
+                "created_at": now,
+                "due_at": due,
+                "attempts": 0,
+            }
         )
-    await session.flush()
+    if queued:
+        # Another conversation may have queued one for the same person a moment ago: the
+        # unique index on waiting notices keeps one, and this one is left out.
+        on_postgresql = session.get_bind().dialect.name == "postgresql"
+        insert = postgresql.insert if on_postgresql else sqlite.insert
+        await session.execute(
+            insert(NotificationOutbox)
+            .values(queued)
+            .on_conflict_do_nothing(index_elements=["recipient"], index_where=text(WAITING))
+        )
 
 
 def next_digest(now: datetime) -> datetime:

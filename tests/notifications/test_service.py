@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import InvalidInput
@@ -247,3 +248,32 @@ async def test_settings_that_cannot_work_are_refused_with_the_field_named(
 def test_check_finds_every_problem_at_once() -> None:
     checked = notifications.check(Channel.SMS, "not an address", "")
     assert [problem.field for problem in checked.problems] == ["email", "phone"]
+
+
+async def test_r_note_2_the_database_keeps_one_waiting_notice_per_person(
+    session: AsyncSession, world: World, clock: FrozenClock, settings: Settings
+) -> None:
+    # Two conversations telling one person at the same moment each see no notice waiting; the
+    # partial unique index is what keeps the second out (something_new skips it on conflict).
+    def notice(**extra: object) -> NotificationOutbox:
+        values: dict[str, object] = {
+            "recipient": world.per_key,
+            "channel": Channel.EMAIL,
+            "address": "per@example.test",
+            "created_at": clock.now(),
+            "due_at": clock.now(),
+            "attempts": 0,
+            **extra,
+        }
+        return NotificationOutbox(**values)
+
+    session.add(notice(sent_at=clock.now()))  # sent ones may be many
+    session.add(notice())
+    await session.flush()
+    with pytest.raises(IntegrityError):
+        async with session.begin_nested():
+            session.add(notice())
+    await _choose(session, world, clock)
+    await notifications.something_new(session, [world.per_key], clock=clock, settings=settings)
+    waiting = [row for row in await _rows(session, world.per_key) if row.sent_at is None]
+    assert len(waiting) == 1
