@@ -402,3 +402,4 @@ class TimelineOut(BaseModel):
     entries: list[TimelineEntryOut]
     next: str | None  # the cursor for ?before=, or null on the last page
     people: list[TimelinePersonOut]
+    hidden_shielded: bool  # some changes are shielded from you by the young person (R-AGE-2)

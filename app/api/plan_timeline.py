@@ -64,4 +64,5 @@ async def read_timeline(
         ],
         next=found.next_cursor,
         people=[TimelinePersonOut(key=key, name=name) for key, name in found.people],
+        hidden_shielded=found.hidden_shielded,
     )

@@ -95,7 +95,12 @@ GROUPS = [
         "Per Mikkelsen",
         "ola.hansen@fjordvik.example",
         "Fysioterapitjenesten",
-        ((PlanPart.GOALS_ACTIONS, GrantMode.WRITE), (PlanPart.MEETINGS, GrantMode.READ)),
+        # Ola writes progress notes on his action, so Per lets him read the notes too.
+        (
+            (PlanPart.GOALS_ACTIONS, GrantMode.WRITE),
+            (PlanPart.NOTES, GrantMode.READ),
+            (PlanPart.MEETINGS, GrantMode.READ),
+        ),
         "Per Mikkelsen",
         60,
     ),

@@ -145,6 +145,9 @@ class TimelinePage:
     entries: list[EntryView]
     next_cursor: str | None
     people: list[tuple[str, str]] = field(default_factory=list)  # (visitor key, name) filters
+    # Entries the young person has shielded from this reader exist, so the page says that
+    # something is not shown (R-AGE-2), as the plan page does.
+    hidden_shielded: bool = False
 
 
 def encode_cursor(entry: TimelineEntry) -> str:
@@ -175,6 +178,24 @@ def visible_to(opened: PlanAccess) -> ColumnElement[bool]:
             or_(TimelineEntry.parent_id.is_(None), TimelineEntry.parent_id.not_in(hidden)),
         )
     return condition
+
+
+async def hides_entries(session: AsyncSession, opened: PlanAccess) -> bool:
+    """Whether the timeline has entries this reader could read but for shielding (R-AGE-2):
+    only then is the reader told that something is not shown. Filters do not count."""
+    hidden = sorted({item_id for _type, item_id in opened.hidden})
+    if not hidden:
+        return False
+    found = await session.scalar(
+        select(TimelineEntry.id)
+        .where(
+            TimelineEntry.plan_id == opened.plan.id,
+            TimelineEntry.part.in_(sorted(opened.readable_parts())),
+            or_(TimelineEntry.item_id.in_(hidden), TimelineEntry.parent_id.in_(hidden)),
+        )
+        .limit(1)
+    )
+    return found is not None
 
 
 def _filtered(query: Any, filters: TimelineFilter) -> Any:
@@ -239,6 +260,7 @@ async def page(
         entries=[_view(row, names) for row in rows],
         next_cursor=encode_cursor(rows[-1]) if more and rows else None,
         people=_people(names, actors),
+        hidden_shielded=await hides_entries(session, opened),
     )
 
 

@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.access import Actor
+from app import access
+from app.access import Actor, Permission
 from app.clock import today_in_oslo
 from app.demo.seed import CITIZENS, birth_date_for, seed_demo
 from app.models import (
@@ -107,7 +108,7 @@ async def test_the_demo_groups_show_every_kind_of_consent(
 ) -> None:
     await seed_demo(session, vault=VAULT, clock=clock)
     counts = await _counts(session)
-    assert counts["Participant"] == 4 and counts["Grant"] == 7
+    assert counts["Participant"] == 4 and counts["Grant"] == 8
     nora = await session.scalar(select(Person).where(Person.given_name == "Nora"))
     assert nora is not None
     actor = Actor(
@@ -116,3 +117,25 @@ async def test_the_demo_groups_show_every_kind_of_consent(
     plan, pending = await young_people.grants_to_confirm(session, actor, clock=clock)
     # R-AGE-4: Tor gave NAV access before Nora turned 16; she is asked to confirm it.
     assert plan is not None and len(pending) == 1
+
+
+async def test_r_con_2_the_physiotherapist_may_read_the_notes_he_writes(
+    session: AsyncSession, clock: FrozenClock
+) -> None:
+    """R-CON-2: Per's demo consent covers the notes part, so Ola sees his own progress notes."""
+    await seed_demo(session, vault=VAULT, clock=clock)
+    ola = await session.scalar(
+        select(Employee).where(Employee.email == "ola.hansen@fjordvik.example")
+    )
+    per = await session.scalar(select(Person).where(Person.given_name == "Per"))
+    assert ola is not None and per is not None
+    plan = await session.scalar(select(Plan).where(Plan.owner_id == per.id))
+    assert plan is not None
+    actor = Actor(
+        realm=Realm.EMPLOYEE,
+        session_id=uuid.uuid4(),
+        display_name=ola.name,
+        employee_id=ola.id,
+        municipality_id=ola.municipality_id,
+    )
+    await access.require(session, actor, Permission.READ_NOTES, plan.id, clock=clock)

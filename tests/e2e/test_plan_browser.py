@@ -318,6 +318,7 @@ async def test_r_age_2_the_guardian_sees_no_shielded_goal_anywhere(
         await page.wait_for_url("**/timeline")
         assert await page.locator(".timeline__entry").count() > 0
         assert SHIELDED_GOAL not in await page.content()
+        assert await page.locator("#shielded-note").count() == 1
         await _assert_accessible(page)
 
         await page.goto(f"{plan_url}/print")
@@ -332,23 +333,10 @@ async def test_r_age_2_the_guardian_sees_no_shielded_goal_anywhere(
 # 5. A provider ----------------------------------------------------------------------------
 
 
-async def _give_ola_notes(page: Page, server: LiveServer) -> None:
-    """Per lets his physiotherapist read the notes (the demo grant covers goals and actions)."""
-    await _log_in(page, server, "citizen", PER)
-    plan_url = await _open_plan(page, server, PER)
-    await page.goto(f"{plan_url}/access")
-    ola = await page.locator("#give-participant option", has_text=OLA).get_attribute("value")
-    await page.locator("#give-participant").select_option(ola)
-    await page.locator("#give-part").select_option("notes")
-    await page.locator("#give-mode-read").check()
-    await page.locator('form[action$="/grants"] button[type="submit"]').click()
-    await page.wait_for_load_state("load")
-
-
 async def test_r_plan_4_the_physiotherapist_updates_his_action_only_and_proposes_a_goal(
-    live_server: LiveServer, browser: Browser, context: BrowserContext, screenshot_dir: Path
+    live_server: LiveServer, browser: Browser, screenshot_dir: Path
 ) -> None:
-    await _give_ola_notes(await context.new_page(), live_server)
+    """Per's demo consent lets Ola read the notes as well as write on his action."""
     ola_context, page = await _new_page(browser)
     try:
         await _log_in(page, live_server, "employee", OLA)
