@@ -71,9 +71,15 @@ async def test_r_log_3_the_owner_reads_the_log_with_the_ke_control_read_axe_clea
     violations = await axe_violations(owner)
     assert violations == [], describe(violations)
 
-    # The refused view and its empty state.
+    # The refused view: only refused attempts, or its empty state. Other browser tests on this
+    # shared server may have been refused on Per's plan (a withdrawn grant, then a reload), so
+    # either is right; what must never show here is an attempt that was let in.
     await owner.goto(f"{log_url}?outcome=denied")
-    assert "Ingen har blitt avvist" in await owner.locator("main").inner_text()
+    refused = owner.locator("article")
+    if await refused.count() == 0:
+        assert "Ingen har blitt avvist" in await owner.locator("main").inner_text()
+    for entry in await refused.all():
+        assert "(avvist)" in await entry.inner_text()
     violations = await axe_violations(owner)
     assert violations == [], describe(violations)
 
