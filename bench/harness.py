@@ -116,7 +116,8 @@ def _tail(path: Path, lines: int = 20) -> str:
     return "\n".join(text.strip().splitlines()[-lines:])
 
 
-def _proc_status(pid: int, key: str) -> str | None:
+def proc_status(pid: int, key: str) -> str | None:
+    """A field of /proc/<pid>/status (VmRSS, Cpus_allowed_list), or None."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith(f"{key}:"):
@@ -370,9 +371,9 @@ def measure(
             measurement.server_cpu_pct.append((server_after - server_before) / wall * 100)
         measurement.load_cpu_pct.append((load_after - load_before) / wall * 100)
         measurement.cpu_busy_pct.append(busy_percent(ticks_before, ticks_after, cpus))
-    rss = _proc_status(pid, "VmRSS")
+    rss = proc_status(pid, "VmRSS")
     measurement.server_rss_kib = int(rss.split()[0]) if rss else None
-    measurement.server_affinity = _proc_status(pid, "Cpus_allowed_list") or ""
+    measurement.server_affinity = proc_status(pid, "Cpus_allowed_list") or ""
     if scenario.paced and measurement.result is not None:
         rate = measurement.result.requests_per_sec / 2
         if rate <= 0:

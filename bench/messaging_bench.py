@@ -61,7 +61,6 @@ from bench.messaging_servers import (
     log_in_owner,
     messaging_server,
     prepared_database,
-    proc_status,
     raise_open_files_limit,
     read_line,
     redis_server,
@@ -236,7 +235,7 @@ def measure_posts(
             measurement.load_cpu_pct.append((load_after - load_before) / wall * 100)
             measurement.cpu_busy_pct.append(harness.busy_percent(ticks_before, ticks_after, cpus))
     measurement.server_rss_kib = rss_kib(pid)
-    measurement.server_affinity = proc_status(pid, "Cpus_allowed_list") or ""
+    measurement.server_affinity = harness.proc_status(pid, "Cpus_allowed_list") or ""
     if measurement.result is not None:
         rate = measurement.result.requests_per_sec / 2
         if rate <= 0:

@@ -164,18 +164,8 @@ def load_client(command: str, job: Mapping[str, Any], *, pinning: Pinning, pytho
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def proc_status(pid: int, key: str) -> str | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(f"{key}:"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        return None
-    return None
-
-
 def rss_kib(pid: int) -> int | None:
-    found = proc_status(pid, "VmRSS")
+    found = harness.proc_status(pid, "VmRSS")
     return int(found.split()[0]) if found else None
 
 

@@ -8,19 +8,30 @@ replay after a reconnect with `after=<seq>` (keyset on the sequence number).
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, File, Header, Query, Response, UploadFile
-from pydantic import BaseModel, Field
 
 from app.api.deps import ClockDep, CurrentActor, DbSession, SettingsDep
+from app.api.thread_schemas import (
+    AttachmentOut,
+    HistoryIn,
+    InboxOut,
+    MemberIn,
+    MessageIn,
+    MessageOut,
+    ReadIn,
+    ThreadIn,
+    ThreadOut,
+    ThreadPageOut,
+    message_out,
+    thread_out,
+)
 from app.attachments import service as attachments
 from app.attachments.http import file_response
 from app.errors import PreconditionFailed, PreconditionRequired, StaleVersion
 from app.i18n import gettext_noop
 from app.messages import service as messages
-from app.models import Thread
 from app.threads import service as threads
 
 router = APIRouter(tags=["messages"])
@@ -30,116 +41,12 @@ NEEDS_IF_MATCH = gettext_noop("Send If-Match with the version of the message you
 BAD_IF_MATCH = gettext_noop('If-Match must be the version number in quotes, for example "2".')
 
 
-class MemberIn(BaseModel):
-    person_id: uuid.UUID | None = None
-    employee_id: uuid.UUID | None = None
-    unit_id: uuid.UUID | None = None
-
-    def choice(self) -> threads.MemberChoice:
-        return threads.MemberChoice(self.person_id, self.employee_id, self.unit_id)
-
-
-class ThreadIn(BaseModel):
-    topic: str = Field(max_length=1000)
-    members: list[MemberIn] | None = Field(
-        default=None, description="Leave out for the whole responsibility group."
-    )
-    text: str = Field(max_length=20_000, description="The first message.")
-    client_id: str | None = Field(default=None, max_length=100)
-
-
-class MessageIn(BaseModel):
-    text: str = Field(max_length=20_000)
-    client_id: str | None = Field(default=None, max_length=100)
-
-
-class ReadIn(BaseModel):
-    seq: int = Field(ge=0)
-
-
-class ThreadOut(BaseModel):
-    id: uuid.UUID
-    topic: str
-    audience: str
-    closed: bool
-    last_seq: int
-    last_message_at: datetime | None
-    unread: int | None = None
-    can_post: bool | None = None
-    version: int
-
-
-class AttachmentOut(BaseModel):
-    id: uuid.UUID
-    filename: str
-    content_type: str
-    size: int
-
-
-class MessageOut(BaseModel):
-    id: uuid.UUID
-    thread: uuid.UUID
-    seq: int
-    author: str
-    unit: str | None
-    on_behalf_of: str | None
-    text: str
-    created_at: datetime
-    edited: bool
-    own: bool
-    version: int
-    attachments: list[AttachmentOut] = []
-
-
-class ThreadPageOut(BaseModel):
-    thread: ThreadOut
-    members: list[str]
-    messages: list[MessageOut]
-    older: int | None = Field(description="Pass as `before` for the previous page.")
-    can_post: bool
-
-
-def _thread(thread: Thread, summary: threads.ThreadSummary | None = None) -> ThreadOut:
-    return ThreadOut(
-        id=thread.id,
-        topic=thread.topic,
-        audience=thread.audience.value,
-        closed=thread.closed_at is not None,
-        last_seq=thread.last_seq,
-        last_message_at=thread.last_message_at,
-        unread=summary.unread if summary else None,
-        can_post=summary.can_post if summary else None,
-        version=thread.version,
-    )
-
-
-def _message(view: messages.MessageView) -> MessageOut:
-    m = view.message
-    return MessageOut(
-        id=m.id,
-        thread=m.thread_id,
-        seq=m.seq,
-        author=view.author,
-        unit=view.unit,
-        on_behalf_of=view.on_behalf_of,
-        text=m.text,
-        created_at=m.created_at,
-        edited=m.edited_at is not None,
-        own=view.is_own,
-        version=m.version,
-        attachments=[
-            AttachmentOut(id=a.id, filename=a.filename, content_type=a.content_type, size=a.size)
-            for a in view.attachments
-        ],
-    )
-
-
 @router.get(THREADS, response_model=list[ThreadOut])
 async def list_threads(
     plan_id: uuid.UUID, session: DbSession, actor: CurrentActor, clock: ClockDep
 ) -> list[ThreadOut]:
     _opened, summaries = await threads.threads_of_plan(session, actor, plan_id, clock=clock)
-    return [_thread(s.thread, s) for s in summaries]
+    return [thread_out(s.thread, s) for s in summaries]
 
 
 @router.post(THREADS, status_code=201, response_model=ThreadPageOut)
@@ -176,9 +83,9 @@ async def _page(
         session, actor, plan_id, thread_id, clock=clock, before=before
     )
     return ThreadPageOut(
-        thread=_thread(page.thread),
+        thread=thread_out(page.thread),
         members=page.members,
-        messages=[_message(v) for v in page.messages],
+        messages=[message_out(v) for v in page.messages],
         older=page.older_than,
         can_post=page.can_post,
     )
@@ -211,7 +118,7 @@ async def messages_after(
     _found, views = await messages.messages_after(
         session, actor, plan_id, thread_id, after, clock=clock, limit=limit
     )
-    return [_message(v) for v in views]
+    return [message_out(v) for v in views]
 
 
 @router.post(THREAD + "/messages", status_code=201, response_model=MessageOut)
@@ -235,7 +142,7 @@ async def post_message(
         client_id=body.client_id or idempotency_key,
     )
     response.headers["ETag"] = f'"{message.version}"'
-    return _message(await messages.view_of(session, actor, message))
+    return message_out(await messages.view_of(session, actor, message))
 
 
 @router.patch(THREAD + "/messages/{message_id}", response_model=MessageOut)
@@ -270,7 +177,7 @@ async def edit_message(
     except StaleVersion as stale:
         raise PreconditionFailed(stale.detail, code="stale_version") from None
     response.headers["ETag"] = f'"{message.version}"'
-    return _message(await messages.view_of(session, actor, message))
+    return message_out(await messages.view_of(session, actor, message))
 
 
 @router.post(THREAD + "/read", status_code=204)
@@ -295,7 +202,7 @@ async def close_thread(
     clock: ClockDep,
 ) -> ThreadOut:
     thread = await threads.set_closed(session, actor, plan_id, thread_id, closed=True, clock=clock)
-    return _thread(thread)
+    return thread_out(thread)
 
 
 @router.post(THREAD + "/reopen", response_model=ThreadOut)
@@ -307,7 +214,7 @@ async def reopen_thread(
     clock: ClockDep,
 ) -> ThreadOut:
     thread = await threads.set_closed(session, actor, plan_id, thread_id, closed=False, clock=clock)
-    return _thread(thread)
+    return thread_out(thread)
 
 
 @router.post(THREAD + "/members", status_code=204)
@@ -323,10 +230,6 @@ async def add_member(
     return Response(status_code=204)
 
 
-class HistoryIn(BaseModel):
-    new_members_see_history: bool
-
-
 @router.put(THREAD + "/history", response_model=ThreadOut)
 async def set_history(
     plan_id: uuid.UUID,
@@ -340,14 +243,7 @@ async def set_history(
     thread = await threads.set_history_for_new_members(
         session, actor, plan_id, thread_id, see_history=body.new_members_see_history, clock=clock
     )
-    return _thread(thread)
-
-
-class InboxOut(BaseModel):
-    plan_id: uuid.UUID
-    owner_name: str
-    thread: ThreadOut
-    unread: int
+    return thread_out(thread)
 
 
 @router.get("/inbox", response_model=list[InboxOut])
@@ -356,7 +252,7 @@ async def unit_inbox(session: DbSession, actor: CurrentActor, clock: ClockDep) -
     items = await threads.unit_inbox(session, actor, clock=clock)
     return [
         InboxOut(
-            plan_id=i.plan_id, owner_name=i.owner_name, thread=_thread(i.thread), unread=i.unread
+            plan_id=i.plan_id, owner_name=i.owner_name, thread=thread_out(i.thread), unread=i.unread
         )
         for i in items
     ]

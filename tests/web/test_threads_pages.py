@@ -14,27 +14,21 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.consents import service as consents
-from app.consents.schemas import GrantSpec
-from app.employees import service as employees
 from app.i18n import Language
 from app.messages import service as messages
 from app.models import (
     Audience,
     Employee,
-    GrantMode,
     Message,
-    PlanPart,
     Thread,
     ThreadMember,
-    UnitKind,
 )
-from app.municipalities import service as municipalities
 from app.settings import Settings
 from app.threads.service import MemberChoice
-from tests.consents.world import World, log_in, make_world
+from tests.consents.world import World, log_in
 from tests.support.clock import FrozenClock
-from tests.support.logins import citizen, employee
+from tests.support.logins import citizen
+from tests.web.thread_world import csrf, make_group
 
 EMERGENCY = "Not for emergencies: call 113, or the emergency clinic (legevakt) on 116 117."
 
@@ -50,31 +44,7 @@ class Group:
 
 @pytest.fixture
 async def group(session: AsyncSession, clock: FrozenClock, app: FastAPI) -> Group:
-    world = await make_world(session, clock, vault=app.state.pid_vault)
-    physio_unit = await municipalities.ensure_unit(
-        session, world.municipality, name="Fysioterapi", kind=UnitKind.PHYSIOTHERAPY, clock=clock
-    )
-    physio = await employees.ensure_employee(
-        session,
-        world.municipality,
-        email="physio@test.example",
-        name="Fia Fysio",
-        title="",
-        clock=clock,
-    )
-    await employees.ensure_membership(session, physio, physio_unit, clock=clock)
-    for member, unit in ((world.nurse, world.home_care), (physio, physio_unit)):
-        participant = await consents.add_employee(
-            session, employee(world.coordinator), world.plan.id, member.id, unit.id, clock=clock
-        )
-        await consents.give_grant(
-            session,
-            citizen(world.owner),
-            world.plan.id,
-            participant.id,
-            GrantSpec(part=PlanPart.MESSAGES, mode=GrantMode.WRITE),
-            clock=clock,
-        )
+    world, physio, _grants = await make_group(session, clock, app.state.pid_vault)
     await session.commit()
     return Group(world, physio)
 
@@ -83,12 +53,6 @@ async def group(session: AsyncSession, clock: FrozenClock, app: FastAPI) -> Grou
 def in_english(client: httpx.AsyncClient) -> None:
     """The assertions read the English text (the three languages have their own test)."""
     client.headers["Accept-Language"] = "en"
-
-
-def _csrf(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([0-9a-f]+)"', html)
-    assert match
-    return match.group(1)
 
 
 def _hidden(html: str, name: str) -> str:
@@ -132,7 +96,7 @@ async def test_the_list_starts_a_conversation_for_the_whole_group(
     assert EMERGENCY in listing.text
     assert 'value="chosen"' in listing.text and "Fia Fysio" in listing.text
     form = {
-        "csrf_token": _csrf(listing.text),
+        "csrf_token": csrf(listing.text),
         "request_key": _hidden(listing.text, "request_key"),
         "topic": "Ny rullestol",
         "audience": "group",
@@ -164,7 +128,7 @@ async def test_a_conversation_for_chosen_members_is_hidden_from_others(
     started = await client.post(
         f"/plans/{world.plan.id}/threads",
         data={
-            "csrf_token": _csrf(listing.text),
+            "csrf_token": csrf(listing.text),
             "request_key": _hidden(listing.text, "request_key"),
             "topic": "Trening",
             "audience": "chosen",
@@ -198,7 +162,7 @@ async def test_choosing_nobody_keeps_what_was_typed(
     refused = await client.post(
         f"/plans/{world.plan.id}/threads",
         data={
-            "csrf_token": _csrf(listing.text),
+            "csrf_token": csrf(listing.text),
             "request_key": _hidden(listing.text, "request_key"),
             "topic": "Trening",
             "audience": "chosen",
@@ -226,7 +190,7 @@ async def test_posting_without_javascript_stores_the_message_once(
     # Line breaks are kept by CSS; the text is escaped, never markup.
     assert "Kan dere komme på tirsdag?\nGjerne før lunsj." in page.text
     form = {
-        "csrf_token": _csrf(page.text),
+        "csrf_token": csrf(page.text),
         "client_id": _hidden(page.text, "client_id"),
         "text": "Ja, klokka ti. <b>Hilsen</b> Nils",
     }
@@ -254,7 +218,7 @@ async def test_an_empty_or_too_long_message_is_refused_with_the_text_kept(
     await log_in(client, session, settings, clock, person=world.owner)
     page = await client.get(f"/plans/{world.plan.id}/threads/{thread.id}")
     url = f"/plans/{world.plan.id}/threads/{thread.id}/messages"
-    token = _csrf(page.text)
+    token = csrf(page.text)
     empty = await client.post(url, data={"csrf_token": token, "client_id": "a", "text": "  "})
     assert empty.status_code == 422
     assert f'id="message-text-{thread.id}-error"' in empty.text
@@ -282,12 +246,12 @@ async def test_a_closed_conversation_refuses_new_messages_and_keeps_the_text(
     assert "Close the conversation" in page.text
     closed = await client.post(
         f"/plans/{world.plan.id}/threads/{thread.id}/closed",
-        data={"csrf_token": _csrf(page.text), "closed": "1"},
+        data={"csrf_token": csrf(page.text), "closed": "1"},
     )
     assert closed.status_code == 303 and "done=closed" in closed.headers["location"]
     twice = await client.post(
         f"/plans/{world.plan.id}/threads/{thread.id}/closed",
-        data={"csrf_token": _csrf(page.text), "closed": "1"},
+        data={"csrf_token": csrf(page.text), "closed": "1"},
     )
     assert twice.status_code == 409 and "The conversation is already closed." in twice.text
     await log_in(client, session, settings, clock, person=world.owner)
@@ -298,7 +262,7 @@ async def test_a_closed_conversation_refuses_new_messages_and_keeps_the_text(
     refused = await client.post(
         f"/plans/{world.plan.id}/threads/{thread.id}/messages",
         data={
-            "csrf_token": _csrf(owner_page.text),
+            "csrf_token": csrf(owner_page.text),
             "client_id": "late",
             "text": "Et svar for sent",
         },
@@ -312,7 +276,7 @@ async def test_a_closed_conversation_refuses_new_messages_and_keeps_the_text(
     assert "Open the conversation again" in page.text
     reopened = await client.post(
         f"/plans/{world.plan.id}/threads/{thread.id}/closed",
-        data={"csrf_token": _csrf(page.text), "closed": "0"},
+        data={"csrf_token": csrf(page.text), "closed": "0"},
     )
     assert reopened.status_code == 303
     assert (
@@ -356,12 +320,12 @@ async def test_the_coordinator_adds_a_member_to_a_chosen_conversation(
     assert f'value="employee:{group.physio.id}"' not in page.text  # already in it
     bad = await client.post(
         f"/plans/{world.plan.id}/threads/{thread.id}/members",
-        data={"csrf_token": _csrf(page.text), "member": "someone"},
+        data={"csrf_token": csrf(page.text), "member": "someone"},
     )
     assert bad.status_code == 422 and 'id="add-member-error"' in bad.text
     added = await client.post(
         f"/plans/{world.plan.id}/threads/{thread.id}/members",
-        data={"csrf_token": _csrf(page.text), "member": f"employee:{world.nurse.id}"},
+        data={"csrf_token": csrf(page.text), "member": f"employee:{world.nurse.id}"},
     )
     assert added.status_code == 303
     await log_in(client, session, settings, clock, staff=world.nurse)
@@ -404,7 +368,7 @@ async def test_the_draft_comes_back_and_goes_when_the_message_is_sent(
     thread = await _thread(session, clock, world)
     await log_in(client, session, settings, clock, person=world.owner)
     page = await client.get(f"/plans/{world.plan.id}/threads/{thread.id}")
-    token = _csrf(page.text)
+    token = csrf(page.text)
     saved = await client.post(
         f"/plans/{world.plan.id}/drafts/message:{thread.id}",
         data={"csrf_token": token, "text": "Halvskrevet svar"},

@@ -38,9 +38,11 @@ class Conversation:
         return f"/plans/{self.world.plan.id}/threads/{self.thread.id}"
 
 
-async def make_conversation(
+async def make_group(
     session: AsyncSession, clock: FrozenClock, vault: PidVault
-) -> Conversation:
+) -> tuple[World, Employee, list[uuid.UUID]]:
+    """The world with the nurse (home care) and a physiotherapist in the group, both allowed
+    to write messages; the grants' ids in that order. Not committed."""
     world = await make_world(session, clock, vault=vault)
     physio_unit = await municipalities.ensure_unit(
         session, world.municipality, name="Fysioterapi", kind=UnitKind.PHYSIOTHERAPY, clock=clock
@@ -68,6 +70,13 @@ async def make_conversation(
             clock=clock,
         )
         grants.append(grant.id)
+    return world, physio, grants
+
+
+async def make_conversation(
+    session: AsyncSession, clock: FrozenClock, vault: PidVault
+) -> Conversation:
+    world, physio, grants = await make_group(session, clock, vault)
     thread, first = await messages.start_thread(
         session,
         citizen(world.owner),
