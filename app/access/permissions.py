@@ -91,6 +91,7 @@ class ByGrant:
     mode: GrantMode
     own_unit: bool = False  # the item's responsible unit is one the employee takes part for
     member: bool = False  # the actor is a member of the item (a thread)
+    own_words: bool = False  # the actor wrote the item, and it speaks for no unit
 
 
 @dataclass(frozen=True)
@@ -222,9 +223,12 @@ TABLE: dict[Permission, dict[Role, Rule]] = {
         R.OWNER: ALLOW, R.YOUTH_OWNER: ALLOW, **_GUARDIANS, R.REPRESENTATIVE: SCOPE,
         R.RELATIVE: WRITE, R.PROVIDER: WRITE, R.COORDINATOR: ALLOW,
     },
+    # A service speaks for itself and a relative for themselves; the owner's side and the
+    # coordinator keep the whole list.
     Permission.WRITE_CONTRIBUTION: {
         R.OWNER: ALLOW, R.YOUTH_OWNER: ALLOW, **_GUARDIANS, R.REPRESENTATIVE: SCOPE,
-        R.RELATIVE: WRITE, R.PROVIDER: WRITE, R.COORDINATOR: ALLOW,
+        R.RELATIVE: ByGrant(GrantMode.WRITE, own_words=True),
+        R.PROVIDER: ByGrant(GrantMode.WRITE, own_unit=True), R.COORDINATOR: ALLOW,
     },
     Permission.EDIT_PLAN_FRAME: {R.COORDINATOR: ALLOW},
     Permission.CLOSE_THREAD: {R.COORDINATOR: ALLOW},

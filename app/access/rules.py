@@ -98,6 +98,7 @@ class ItemFacts:
     actor_is_member: bool = False  # of a thread or a meeting
     meant_for_owner: bool = False  # a thread the owner (13-15) is part of
     shielded: bool = False  # filled in by the loader, never by the caller
+    actor_wrote: bool = False  # the actor wrote it (or is writing it now)
     # For changing something already written that only its author may change (a note, a
     # review): False refuses, None means the rule does not apply.
     written_by_actor: bool | None = None
@@ -134,6 +135,10 @@ def _rule_allows(
         if not grant_covers(facts.grants, part, rule.mode):
             return False
         if rule.own_unit and (item is None or item.responsible_unit_id not in facts.grant_units):
+            return False
+        if rule.own_words and (
+            item is None or not item.actor_wrote or item.responsible_unit_id is not None
+        ):
             return False
         return not rule.member or (item is not None and item.actor_is_member)
     if isinstance(rule, ByScope):

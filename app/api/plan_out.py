@@ -132,7 +132,13 @@ def plan_out(view: PlanView) -> PlanOut:
         other_goals=[goal_detail(goal) for goal in view.other_goals],
         loose_actions=[action_detail(action) for action in view.loose_actions],
         contributions=[
-            ContributionDetailOut.model_validate({**_columns(item, ContributionOut), "unit": unit})
+            ContributionDetailOut.model_validate(
+                {
+                    **_columns(item, ContributionOut),
+                    "unit": unit,
+                    "can": ItemCan(edit=item.id in view.changeable_contributions),
+                }
+            )
             for item, unit in view.contributions
         ],
         cooperation=[CooperationOut.model_validate(item) for item in view.cooperation],
@@ -143,6 +149,7 @@ def plan_out(view: PlanView) -> PlanOut:
         choices=ChoicesOut(
             units=[ChoiceOut(id=c.id, name=c.name, group=c.group) for c in view.units],
             people=[ChoiceOut(id=c.id, name=c.name, group=c.group) for c in view.people],
+            contributors=view.contribution_kinds,
         ),
     )
 

@@ -327,6 +327,7 @@ class LifeSituationDetailOut(LifeSituationOut):
 
 class ContributionDetailOut(ContributionOut):
     unit: str | None
+    can: ItemCan  # edit: change or withdraw it (a service its own, a relative their own words)
 
 
 class PlanFrameOut(FrameOut):
@@ -356,6 +357,7 @@ class ChoiceOut(BaseModel):
 class ChoicesOut(BaseModel):
     units: list[ChoiceOut]  # where the reader may make actions
     people: list[ChoiceOut]  # who may be responsible, by unit
+    contributors: list[Contributor]  # whom the reader may write a contribution for
 
 
 class PlanOut(BaseModel):

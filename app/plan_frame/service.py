@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import access
-from app.access import Actor, Permission, PlanAccess
+from app.access import Actor, ItemFacts, Permission, PlanAccess
 from app.clock import Clock
 from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import gettext_noop
@@ -28,7 +28,7 @@ from app.models import (
     Unit,
 )
 from app.plan_items import texts, versions
-from app.plan_items.writing import ensure_open, stamp_new
+from app.plan_items.writing import ensure_open, stamp_new, written_by
 from app.timeline import service as timeline
 
 PLAN_FIELDS = ("period_start", "period_end", "revision_date")
@@ -150,6 +150,26 @@ async def _contribution_unit(
     return unit.id
 
 
+async def _may_write_contribution(
+    session: AsyncSession,
+    actor: Actor,
+    opened: PlanAccess,
+    unit_id: uuid.UUID | None,
+    *,
+    wrote: bool,
+    clock: Clock,
+    item_id: uuid.UUID | None = None,
+) -> None:
+    """A service's contribution is its own unit's to write, a relative's is their own words."""
+    item = ItemFacts(
+        type="contribution", id=item_id, responsible_unit_id=unit_id, actor_wrote=wrote
+    )
+    await access.check(
+        session, actor, opened, Permission.WRITE_CONTRIBUTION, item=item, clock=clock
+    )
+    ensure_open(opened.plan)
+
+
 async def add_contribution(
     session: AsyncSession,
     actor: Actor,
@@ -158,12 +178,14 @@ async def add_contribution(
     *,
     clock: Clock,
 ) -> Contribution:
-    opened = await _opened(session, actor, plan_id, Permission.WRITE_CONTRIBUTION, clock)
+    opened = await access.open_plan(session, actor, plan_id, clock=clock)
+    unit_id = await _contribution_unit(session, opened, data)
+    await _may_write_contribution(session, actor, opened, unit_id, wrote=True, clock=clock)
     item = Contribution(
         id=uuid.uuid4(),
         plan_id=plan_id,
         contributor=data.contributor,
-        unit_id=await _contribution_unit(session, opened, data),
+        unit_id=unit_id,
         who=texts.clean(data.who, field="who", limit=texts.SHORT, required=False),
         text=texts.clean(data.text, field="text", limit=texts.LONG),
     )
@@ -188,14 +210,23 @@ async def change_contribution(
     clock: Clock,
 ) -> Contribution:
     """New words for a contribution, or (with `data` None) withdraw it."""
-    opened = await _opened(session, actor, plan_id, Permission.WRITE_CONTRIBUTION, clock)
+    opened = await access.open_plan(session, actor, plan_id, clock=clock)
     item = await _find(session, Contribution, plan_id, item_id)
+    wrote = written_by(actor, item)
+    await _may_write_contribution(
+        session, actor, opened, item.unit_id, wrote=wrote, clock=clock, item_id=item.id
+    )
     versions.expect(item, seen_version, item_type="contribution")
     values = None
     if data is not None:
+        unit_id = await _contribution_unit(session, opened, data)
+        if unit_id != item.unit_id:  # moving it to another service needs a say over both
+            await _may_write_contribution(
+                session, actor, opened, unit_id, wrote=wrote, clock=clock, item_id=item.id
+            )
         values = {
             "contributor": data.contributor,
-            "unit_id": await _contribution_unit(session, opened, data),
+            "unit_id": unit_id,
             "who": texts.clean(data.who, field="who", limit=texts.SHORT, required=False),
             "text": texts.clean(data.text, field="text", limit=texts.LONG),
         }

@@ -38,3 +38,11 @@ def stamp_new(item: Authored, actor: Actor, clock: Clock) -> None:
     item.on_behalf_of_person_id = actor.acting_for_person_id
     item.created_at = now
     item.updated_at = now
+
+
+def written_by(actor: Actor, item: Authored) -> bool:
+    """Did this actor write the item (in their own name, not as someone else's employee)?"""
+    return (
+        item.created_by_person_id == actor.person_id
+        and item.created_by_employee_id == actor.employee_id
+    )

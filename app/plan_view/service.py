@@ -31,6 +31,7 @@ from app.models import (
     ActionGoal,
     ActionStatus,
     Contribution,
+    Contributor,
     Cooperation,
     Goal,
     GoalReview,
@@ -42,6 +43,7 @@ from app.models import (
     SubPlanLink,
 )
 from app.plan_items.names import Names, load_names
+from app.plan_items.writing import written_by
 from app.visits import service as visits
 
 DUE_SOON_DAYS = 14
@@ -112,6 +114,8 @@ class PlanView:
     other_goals: list[GoalView]  # declined, or a sub-goal whose main goal is hidden
     loose_actions: list[ActionView]  # actions not linked to a goal the reader sees
     contributions: list[tuple[Contribution, str | None]]
+    contribution_kinds: list[Contributor]  # who the reader may write a contribution for
+    changeable_contributions: frozenset[uuid.UUID]
     cooperation: list[Cooperation]
     sub_plans: list[SubPlanLink]
     completeness: list[Completeness]
@@ -131,7 +135,17 @@ class PlanView:
 
     @property
     def unit_names(self) -> dict[uuid.UUID, str]:
-        return {unit.id: unit.name for unit in self.units}
+        names = {c.unit_id: name for c, name in self.contributions if c.unit_id and name}
+        return names | {unit.id: unit.name for unit in self.units}
+
+    def contributor_options(self, item: Contribution | None) -> list[Contributor]:
+        """The add form's kinds, and an existing contribution's own kind, which is kept."""
+        kinds = list(self.contribution_kinds)
+        return kinds + [item.contributor] if item and item.contributor not in kinds else kinds
+
+    def contribution_unit_options(self, item: Contribution | None) -> list[uuid.UUID]:
+        ids = [unit.id for unit in self.units]
+        return ids + [item.unit_id] if item and item.unit_id and item.unit_id not in ids else ids
 
     @property
     def missing(self) -> list[Completeness]:
@@ -277,6 +291,10 @@ async def plan_view(
         other_goals=other,
         loose_actions=[view for a_id, view in action_views.items() if a_id not in linked],
         contributions=[(c, names.unit(c.unit_id)) for c in contributions],
+        contribution_kinds=_contribution_kinds(opened, units),
+        changeable_contributions=frozenset(
+            c.id for c in contributions if _may_change_contribution(opened, actor, c)
+        ),
         cooperation=cooperation,
         sub_plans=sub_plans,
         completeness=completeness,
@@ -313,11 +331,30 @@ def _shown_ids(
     return shown | ({life.id} if life else set())
 
 
-def _is_author(actor: Actor, item: Goal | GoalReview | ProgressNote) -> bool:
-    return (
-        item.created_by_person_id == actor.person_id
-        and item.created_by_employee_id == actor.employee_id
+def _contribution_kinds(opened: PlanAccess, units: list[Choice]) -> list[Contributor]:
+    """What the add form offers: a service writes for its own unit, a relative in their own
+    words, the owner's side and the coordinator for anyone."""
+
+    def allows(unit_id: uuid.UUID | None) -> bool:
+        item = ItemFacts("contribution", responsible_unit_id=unit_id, actor_wrote=True)
+        return opened.allows(Permission.WRITE_CONTRIBUTION, item)
+
+    kinds: list[Contributor] = [
+        kind for kind in Contributor if kind is not Contributor.SERVICE and allows(None)
+    ]
+    if any(allows(unit.id) for unit in units):
+        kinds.append(Contributor.SERVICE)
+    return kinds
+
+
+def _may_change_contribution(opened: PlanAccess, actor: Actor, item: Contribution) -> bool:
+    facts = ItemFacts(
+        "contribution",
+        item.id,
+        responsible_unit_id=item.unit_id,
+        actor_wrote=written_by(actor, item),
     )
+    return opened.allows(Permission.WRITE_CONTRIBUTION, facts)
 
 
 def _goal_view(
@@ -346,7 +383,7 @@ def _goal_view(
                 can_edit=writable
                 and opened.allows(
                     Permission.REVIEW_GOAL,
-                    ItemFacts("goal", goal.id, written_by_actor=_is_author(actor, r)),
+                    ItemFacts("goal", goal.id, written_by_actor=written_by(actor, r)),
                 ),
                 is_new=r.id in changed,
             )
@@ -393,7 +430,7 @@ def _action_view(
                         "action",
                         action.id,
                         responsible_unit_id=action.responsible_unit_id,
-                        written_by_actor=_is_author(actor, n),
+                        written_by_actor=written_by(actor, n),
                     ),
                 ),
                 is_new=n.id in changed,

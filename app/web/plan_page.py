@@ -22,7 +22,7 @@ from app.drafts import service as drafts
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleVersion
 from app.i18n import gettext_noop
 from app.idempotency import service as idempotency
-from app.models import ActionStatus, Contributor, GoalStatus, ReviewAssessment, SubPlanKind
+from app.models import ActionStatus, GoalStatus, ReviewAssessment, SubPlanKind
 from app.plan_items import texts
 from app.plan_items.versions import STALE
 from app.plan_view import service as plan_views
@@ -102,7 +102,6 @@ class PlanPage:
             "goal_statuses": list(GoalStatus),
             "action_statuses": list(ActionStatus),
             "assessments": list(ReviewAssessment),
-            "contributors": list(Contributor),
             "sub_plan_kinds": list(SubPlanKind),
             "limits": {
                 "short": texts.SHORT,

@@ -16,6 +16,7 @@ from starlette.responses import HTMLResponse
 from app.clock import OSLO
 from app.i18n import Language, language_of, translations
 from app.web.csrf import attach_csrf_cookie, csrf_token
+from app.web.form_fields import FORM_FIELD_GLOBALS
 from app.web.htmx import mark_varies
 
 
@@ -161,6 +162,7 @@ class Renderer:
             megabytes = round(size / 1_048_576, 1)
             return f"{format_decimal(megabytes, format='#,##0.#', locale=locale)} MB"
 
+        environment.globals.update(FORM_FIELD_GLOBALS)
         environment.filters["date"] = local_date
         environment.filters["datetime"] = local_datetime
         environment.filters["filesize"] = file_size

@@ -768,7 +768,13 @@ async def test_permissions_outside_access_md_are_still_decided_and_logged(
                 )
             else:
                 plan = world.plan_youth if name == "guardian_of_youth" else world.plan_adult
-                await access.require(session, actor, permission, plan.id, clock=clock)
+                item = None
+                if permission is P.WRITE_CONTRIBUTION:  # each writing for themselves
+                    unit_id = world.home_care.id if name == "provider" else None
+                    item = access.ItemFacts(
+                        "contribution", responsible_unit_id=unit_id, actor_wrote=True
+                    )
+                await access.require(session, actor, permission, plan.id, clock=clock, item=item)
         except DomainError:
             assert name not in allowed, name
         else:

@@ -194,6 +194,8 @@ def _minimal(
         item = None
         if rule.own_unit or rule.member:
             item = ItemFacts("action", uuid.uuid4(), OWN_UNIT, actor_is_member=rule.member)
+        if rule.own_words:
+            item = ItemFacts("contribution", uuid.uuid4(), actor_wrote=True)
         facts = _facts(
             {role}, grants=_grant_for(permission, rule.mode), grant_units=frozenset({OWN_UNIT})
         )
@@ -236,6 +238,11 @@ def _knock_outs(
         if rule.member:
             assert item is not None
             yield "not a member", facts, replace(item, actor_is_member=False), purpose
+        if rule.own_words:
+            assert item is not None
+            yield "someone else's words", facts, replace(item, actor_wrote=False), purpose
+            yield "a unit's item", facts, replace(item, responsible_unit_id=OWN_UNIT), purpose
+            yield "no item", facts, None, purpose
     if isinstance(rule, ByScope):
         scope = facts.power_of_attorney
         assert scope is not None

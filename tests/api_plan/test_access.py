@@ -99,3 +99,39 @@ async def test_a_change_sent_from_another_website_is_refused(
     made = await client.post(world.url("/goals"), json={"text": "Mål"}, headers=ours)
     assert made.status_code == 201
     assert [g["text"] for g in (await client.get(world.url("/plan"))).json()["goals"]] == ["Mål"]
+
+
+async def test_r_plan_1_a_service_changes_only_its_own_units_contribution(
+    client: httpx.AsyncClient, world: PlanWorld, log_in: LogIn
+) -> None:
+    await log_in(citizen(world.owner))
+    owners = await client.post(
+        world.url("/contributions"), json={"contributor": "owner", "text": "Jeg lager frokost"}
+    )
+    assert owners.status_code == 201, owners.text
+    await log_in(employee(world.nurse))
+    service = {"contributor": "service", "text": "Besøk morgen"}
+    ours = await client.post(
+        world.url("/contributions"), json={**service, "unit_id": str(world.home_care.id)}
+    )
+    assert ours.status_code == 201, ours.text
+    problem(
+        await client.post(
+            world.url("/contributions"), json={**service, "unit_id": str(world.physio.id)}
+        ),
+        403,
+    )
+    problem(
+        await client.patch(
+            world.url(f"/contributions/{owners.json()['id']}"),
+            json={"contributor": "service", "unit_id": str(world.home_care.id), "text": "Mitt"},
+            headers=if_match(1),
+        ),
+        403,
+    )
+    plan = (await client.get(world.url("/plan"))).json()
+    assert {c["text"]: c["can"]["edit"] for c in plan["contributions"]} == {
+        "Jeg lager frokost": False,
+        "Besøk morgen": True,
+    }
+    assert plan["choices"]["contributors"] == ["service"]
