@@ -77,6 +77,14 @@ class PlanAccess:
         """The unit an employee takes part for (shown beside what they write)."""
         return min(self.facts.grant_units) if self.facts.grant_units else None
 
+    def unit_for(self, item_unit_id: uuid.UUID | None) -> uuid.UUID | None:
+        """The unit an employee writes for about an item: the item's own unit when they take
+        part for it, else the unit they take part for. A coordinator who writes on home care's
+        action writes as the coordinator, not as home care."""
+        if item_unit_id is not None and item_unit_id in self.facts.grant_units:
+            return item_unit_id
+        return self.unit_id
+
     @property
     def is_owner_side(self) -> bool:
         """The owner, or someone who acts for them: their goals count as accepted at once."""

@@ -161,7 +161,7 @@ async def create_action(
         item_id=action.id,
         item_version=action.version,
         changes=versions.created(_snapshot(action, list(set(data.goal_ids)))),
-        unit_id=data.responsible_unit_id if actor.employee_id else None,
+        unit_id=opened.unit_for(data.responsible_unit_id),
         clock=clock,
     )
     return action
@@ -248,7 +248,7 @@ async def _saved(
         item_id=action.id,
         item_version=action.version,
         changes=versions.diff(before, _snapshot(action, goal_ids)),
-        unit_id=action.responsible_unit_id if actor.employee_id else None,
+        unit_id=opened.unit_for(action.responsible_unit_id),
         clock=clock,
     )
     return action
@@ -278,7 +278,7 @@ async def add_note(
         kind=kind,
         text=cleaned,
         author_unit_id=(
-            action.responsible_unit_id if kind is NoteKind.PROGRESS and actor.employee_id else None
+            opened.unit_for(action.responsible_unit_id) if kind is NoteKind.PROGRESS else None
         ),
     )
     stamp_new(note, actor, clock)

@@ -6,6 +6,7 @@ shown next to the form they belong to, with what was typed kept (R-SAFE-1, R-SAF
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -48,6 +49,9 @@ NOTICES = {
 }
 
 
+ANCHOR = re.compile(r"[a-z][a-z0-9_-]{0,80}")  # an element id on the page, nothing else
+
+
 @dataclass(frozen=True)
 class Problem:
     """What went wrong with which form, and what the person had typed."""
@@ -85,6 +89,7 @@ class PlanPage:
         edit: str | None = None,
         notice: str | None = None,
         problem: Problem | None = None,
+        saved_at: str | None = None,
     ) -> HTMLResponse:
         if problem is not None:
             await self.session.rollback()  # nothing half-done is kept; denials stay in the log
@@ -95,6 +100,8 @@ class PlanPage:
             "view_plan": view,  # the name the item macros use (theirs is `view` too)
             "edit": problem.form if problem else edit,
             "notice": NOTICES.get(notice or ""),
+            # Where focus goes after htmx swaps the page in (app/static/plan.js).
+            "focus_after_swap": saved_at if saved_at and ANCHOR.fullmatch(saved_at) else None,
             "problem": problem,
             "drafts": {form: draft.fields for form, draft in saved_drafts.items()},
             "draft_times": {form: draft.saved_at for form, draft in saved_drafts.items()},
@@ -135,7 +142,7 @@ class PlanPage:
         async def write() -> tuple[int, dict[str, Any]]:
             done = await work() or notice  # the work may have a better word for what happened
             await drafts.forget_saved(self.session, self.actor, self.plan_id, form)
-            return 303, {"location": f"{target}?done={done}#{anchor}"}
+            return 303, {"location": f"{target}?done={done}&at={anchor}#{anchor}"}
 
         try:
             outcome = await idempotency.once(
@@ -160,5 +167,7 @@ Page = Annotated[PlanPage, Depends()]
 
 
 @router.get(PAGE, name="plan_page")
-async def show(page: Page, edit: str | None = None, done: str | None = None) -> HTMLResponse:
-    return await page.render(edit=edit, notice=done)
+async def show(
+    page: Page, edit: str | None = None, done: str | None = None, at: str | None = None
+) -> HTMLResponse:
+    return await page.render(edit=edit, notice=done, saved_at=at)

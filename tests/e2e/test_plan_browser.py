@@ -168,6 +168,8 @@ async def test_r_plan_3_r_plan_4_the_owner_accepts_a_proposal_writes_and_comment
     await _swap(page, action=proposal.locator('button[name="status"][value="accepted"]'))
     assert await page.locator(".proposals", has_text=PHYSIO_PROPOSAL).count() == 0
     accepted = _goal(page, PHYSIO_PROPOSAL)
+    # The button is gone with the swap; focus goes to the goal, not back to the top.
+    assert await accepted.evaluate("card => document.activeElement === card")
     assert await accepted.count() == 1
     assert await accepted.locator('button[value="accepted"]').count() == 0
     assert await page.locator('.ds-alert[role="status"]').count() == 1
@@ -195,6 +197,7 @@ async def test_r_plan_3_r_plan_4_the_owner_accepts_a_proposal_writes_and_comment
     await _swap(page, action=home_care.locator('details button[type="submit"]'))
     home_care = _action(page, HOME_CARE_ACTION)
     assert comment in await home_care.locator(".note-list").inner_text()
+    assert await home_care.evaluate("card => document.activeElement === card")
     assert await home_care.locator('select[name="status"]').count() == 0
     await _assert_accessible(page)
     await page.screenshot(path=str(screenshot_dir / "plan.owner.nb.png"), full_page=True)
@@ -279,7 +282,7 @@ async def test_without_javascript_the_plan_is_read_edited_and_saved(
         needs = "Hjelp til å trene, og noen å gå tur med."
         await page.fill("#life_situation-needs", needs)
         await page.locator('#own-words button[type="submit"]').click()
-        await page.wait_for_url(f"{plan_url}?done=saved#own-words")
+        await page.wait_for_url(f"{plan_url}?done=saved&at=own-words#own-words")
         assert await page.locator('.ds-alert[role="status"]').count() == 1
         assert needs in await page.locator("#own-words").inner_text()
         # (No axe here: it is a script, and scripts are off. The same page is checked above.)

@@ -22,6 +22,7 @@ from tests.plan_content.plan_world import (
     PlanWorld,
     home_visit,
     invite_relative,
+    nurse_may_write,
     timeline_rows,
 )
 from tests.support.clock import FrozenClock
@@ -151,8 +152,33 @@ async def test_timeline_filters_by_kind_and_person(
         [(owner_key, world.base.owner.display_name), (coordinator_key, "Kim Koordinator")],
         key=lambda pair: pair[1],
     )
+    # The coordinator writes on home care's action as herself, not as home care.
     [note] = [v for v in page.entries if v.entry.kind == "note.progress"]
-    assert (note.who, note.unit) == ("Kim Koordinator", "Hjemmetjenesten")
+    assert (note.who, note.unit) == ("Kim Koordinator", None)
+
+
+async def test_timeline_names_the_unit_an_employee_writes_for(
+    session: AsyncSession, world: PlanWorld, clock: FrozenClock
+) -> None:
+    """The nurse takes part for home care: her action and note carry it, on the timeline and on
+    the note. The coordinator's entries on the same action carry no unit of hers."""
+    await nurse_may_write(session, world, clock)
+    action = await actions.create_action(
+        session, world.nurse, world.plan_id, home_visit(world), clock=clock
+    )
+    nurses = await actions.add_note(
+        session, world.nurse, world.plan_id, action.id, "Gikk bra", clock=clock
+    )
+    coordinators = await actions.add_note(
+        session, world.coordinator, world.plan_id, action.id, "Fulgt opp", clock=clock
+    )
+    assert nurses.author_unit_id == world.base.home_care.id
+    assert coordinators.author_unit_id is None
+    page = await timeline.page(session, world.owner, world.plan_id, clock=clock)
+    shown = {(v.entry.kind, v.who, v.unit) for v in page.entries}
+    assert ("action.added", "Nils Sykepleier", "Hjemmetjenesten") in shown
+    assert ("note.progress", "Nils Sykepleier", "Hjemmetjenesten") in shown
+    assert ("note.progress", "Kim Koordinator", None) in shown
 
 
 async def test_timeline_filters_by_oslo_dates(

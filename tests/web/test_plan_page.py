@@ -61,7 +61,7 @@ async def test_r_plan_3_the_owner_writes_a_goal_and_accepts_a_proposal_without_j
         },
     )
     assert written.status_code == 303
-    assert written.headers["location"].endswith("?done=saved#goals")
+    assert written.headers["location"].endswith("?done=saved&at=goals#goals")
     accepted = await client.post(
         f"/plans/{world.plan.id}/goals/{proposal.id}/status",
         data={"csrf_token": _csrf(page.text), "version": "1", "status": "accepted"},
