@@ -4,6 +4,7 @@
     visible_plans(session, actor, *, clock)                    -> WHERE clause for plan lists
     capabilities(session, actor, plan, *, clock)               -> {"manage_grants": True, ...}
     open_plan(session, actor, plan_id, *, clock)               -> PlanAccess (facts loaded once)
+    open_plans(session, actor, plans, *, clock)                -> {plan id: PlanAccess} (lists)
     check(session, actor, opened, Permission.X, *, item, clock) -> None, or NotFound / Forbidden
 
 The rules are the table in permissions.py (access.md as data) and the pure functions in
@@ -23,7 +24,7 @@ from app.access.decisions import (
     roles_on,
 )
 from app.access.permissions import Permission, Purpose, Role
-from app.access.plan_access import PlanAccess, check, open_plan, peek_plan
+from app.access.plan_access import PlanAccess, check, open_plan, open_plans, peek_plan
 from app.access.powers_of_attorney import (
     powers_given_or_held,
     require_granter,
@@ -47,6 +48,7 @@ __all__ = [
     "capabilities_many",
     "municipality_capabilities",
     "open_plan",
+    "open_plans",
     "peek_plan",
     "powers_given_or_held",
     "require",

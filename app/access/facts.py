@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.util import identity_key
 
 from app.access.actors import ActingBasis, Actor
 from app.access.permissions import Role
@@ -106,14 +107,20 @@ async def plan_facts_many(
 async def _owner_ages(
     session: AsyncSession, plans: Sequence[Plan], today: date
 ) -> dict[uuid.UUID, int]:
-    if len(plans) == 1:  # often already in the identity map: no query at all
-        owner = await session.get(Person, plans[0].owner_id)
-        assert owner is not None  # a foreign key
-        return {owner.id: age_or_zero(owner.birth_date, today)}
-    rows = await session.execute(
-        select(Person.id, Person.birth_date).where(Person.id.in_({p.owner_id for p in plans}))
-    )
-    return {person_id: age_or_zero(born, today) for person_id, born in rows}
+    # Owners often came with their plans (a join) and are in the identity map: no query then,
+    # for one plan or fifty; otherwise one query for all that are missing.
+    ages: dict[uuid.UUID, int] = {}
+    for owner_id in {plan.owner_id for plan in plans}:
+        owner = session.identity_map.get(identity_key(Person, owner_id))
+        if isinstance(owner, Person):
+            ages[owner_id] = age_or_zero(owner.birth_date, today)
+    missing = {plan.owner_id for plan in plans} - ages.keys()
+    if missing:
+        rows = await session.execute(
+            select(Person.id, Person.birth_date).where(Person.id.in_(missing))
+        )
+        ages.update({person_id: age_or_zero(born, today) for person_id, born in rows})
+    return ages
 
 
 def _facts(

@@ -13,6 +13,7 @@ grow with the number of items (quality.md P8). Every `check` is an audited decis
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from sqlalchemy import select
@@ -29,7 +30,7 @@ from app.access.decisions import (
     _outcome,
     _record,
 )
-from app.access.facts import plan_facts
+from app.access.facts import plan_facts, plan_facts_many
 from app.access.permissions import Permission, Purpose, Role
 from app.access.rules import Decision, ItemFacts, PlanFacts, decide, is_visible
 from app.clock import Clock
@@ -137,16 +138,46 @@ async def peek_plan(
     return await _opened(session, plan, facts) if is_visible(facts) else None
 
 
+async def open_plans(
+    session: AsyncSession, actor: Actor, plans: Sequence[Plan], *, clock: Clock
+) -> dict[uuid.UUID, PlanAccess]:
+    """`open_plan` for a list (the unit inbox): the plans the actor may know of, in the same
+    few queries for fifty plans as for one (quality.md P8). The caller found the plans through
+    `visible_plans`; one it may not know of is left out, not refused."""
+    facts = await plan_facts_many(session, actor, plans, clock=clock)
+    visible = [plan for plan in plans if is_visible(facts[plan.id])]
+    shielding = [plan.id for plan in visible if Role.GUARDIAN_OF_YOUTH in facts[plan.id].roles]
+    hidden = await _shielded(session, shielding)
+    return {
+        plan.id: PlanAccess(
+            plan, facts[plan.id], _flags(facts[plan.id]), hidden.get(plan.id, frozenset())
+        )
+        for plan in visible
+    }
+
+
 async def _opened(session: AsyncSession, plan: Plan, facts: PlanFacts) -> PlanAccess:
     hidden: frozenset[tuple[str, uuid.UUID]] = frozenset()
     if Role.GUARDIAN_OF_YOUTH in facts.roles:
-        rows = await session.execute(
-            select(ShieldedItem.item_type, ShieldedItem.item_id).where(
-                ShieldedItem.plan_id == plan.id, ShieldedItem.ended_at.is_(None)
-            )
-        )
-        hidden = frozenset((item_type, item_id) for item_type, item_id in rows)
+        hidden = (await _shielded(session, [plan.id])).get(plan.id, frozenset())
     return PlanAccess(plan, facts, _flags(facts), hidden)
+
+
+async def _shielded(
+    session: AsyncSession, plan_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, frozenset[tuple[str, uuid.UUID]]]:
+    """What each plan shields from a guardian of a 12-15-year-old (R-AGE-2)."""
+    if not plan_ids:
+        return {}
+    rows = await session.execute(
+        select(ShieldedItem.plan_id, ShieldedItem.item_type, ShieldedItem.item_id).where(
+            ShieldedItem.plan_id.in_(plan_ids), ShieldedItem.ended_at.is_(None)
+        )
+    )
+    found: dict[uuid.UUID, set[tuple[str, uuid.UUID]]] = {}
+    for plan_id, item_type, item_id in rows:
+        found.setdefault(plan_id, set()).add((item_type, item_id))
+    return {plan_id: frozenset(items) for plan_id, items in found.items()}
 
 
 async def check(

@@ -24,6 +24,7 @@ from app.models import Attachment, Message
 from app.plan_items.writing import ensure_open
 from app.settings import Settings
 from app.threads import service as threads
+from app.threads.events import announce_changed
 
 MAX_PER_MESSAGE = 5
 # The endings a file of each type is named with; the first is the one given.
@@ -105,6 +106,35 @@ async def attach(
     clock: Clock,
     settings: Settings,
 ) -> Attachment:
+    """A file added to a message already sent (the API): those who have the message open get
+    it again with the file, as after an edit."""
+    attachment, message = await _store(
+        session,
+        actor,
+        plan_id,
+        thread_id,
+        message_id,
+        filename,
+        content,
+        clock=clock,
+        settings=settings,
+    )
+    await announce_changed(session, plan_id, message)
+    return attachment
+
+
+async def _store(
+    session: AsyncSession,
+    actor: Actor,
+    plan_id: uuid.UUID,
+    thread_id: uuid.UUID,
+    message_id: uuid.UUID,
+    filename: str | None,
+    content: bytes,
+    *,
+    clock: Clock,
+    settings: Settings,
+) -> tuple[Attachment, Message]:
     opened, found = await threads.open_thread(
         session, actor, plan_id, thread_id, Permission.POST_MESSAGE, clock=clock
     )
@@ -151,7 +181,7 @@ async def attach(
         item_type="attachment",
         item_id=attachment.id,
     )
-    return attachment
+    return attachment, message
 
 
 async def attach_files(
@@ -176,8 +206,9 @@ async def attach_files(
         check_file(content, settings=settings, field="files")
     if (await of_messages(session, [message_id])).get(message_id):
         return []
-    return [
-        await attach(
+    # Sent with the message: its own delivery carries them, no second announcement.
+    stored = [
+        await _store(
             session,
             actor,
             plan_id,
@@ -190,6 +221,7 @@ async def attach_files(
         )
         for name, content in files
     ]
+    return [attachment for attachment, _message in stored]
 
 
 async def download(

@@ -33,7 +33,7 @@ from app.models import (
 from app.plan_items import texts, versions
 from app.plan_items.names import Names, load_names
 from app.plan_items.writing import ensure_open
-from app.threads.events import MessagePosted, announce
+from app.threads.events import MessagePosted, announce, announce_changed
 from app.threads.service import (
     THREAD_CLOSED,
     MemberChoice,
@@ -236,10 +236,7 @@ async def edit_message(
         parent=("thread", thread_id),
         clock=clock,
     )
-    await announce(
-        session,
-        MessagePosted(plan_id, thread_id, message.seq, message.id, message.author_key, edited=True),
-    )
+    await announce_changed(session, plan_id, message)
     return message
 
 

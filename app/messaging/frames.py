@@ -104,6 +104,17 @@ def send_message(
                 "created_at": message.created_at.isoformat(),
                 "edited": message.edited_at is not None,
                 "own": own,
+                "version": message.version,
+                # As the API's MessageOut; downloads at /api/v1/plans/{plan}/attachments/{id}.
+                "attachments": [
+                    {
+                        "id": str(a.id),
+                        "filename": a.filename,
+                        "content_type": a.content_type,
+                        "size": a.size,
+                    }
+                    for a in _loaded(message, "attachments")
+                ],
             }
         )
     connection.send(frame)

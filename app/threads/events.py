@@ -14,6 +14,8 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
+from app.models import Message
+
 logger = logging.getLogger(__name__)
 
 PUBLISHER_KEY = "message_events"
@@ -51,6 +53,16 @@ class MessageEvents:
                 logger.exception(
                     "message listener failed", extra={"thread_id": str(posted.thread_id)}
                 )
+
+
+async def announce_changed(session: AsyncSession, plan_id: uuid.UUID, message: Message) -> None:
+    """A message already sent changed (edited, a file added): it goes out again, same seq."""
+    await announce(
+        session,
+        MessagePosted(
+            plan_id, message.thread_id, message.seq, message.id, message.author_key, edited=True
+        ),
+    )
 
 
 async def announce(session: AsyncSession, posted: MessagePosted) -> None:

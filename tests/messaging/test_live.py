@@ -233,3 +233,35 @@ async def test_the_timeline_follows_new_changes_live_for_those_who_may_see_them(
     await refused.send(json.dumps({"type": "follow", "plan": plan}))
     assert (await _frames(refused, 1))[0]["code"] == "plan_not_found"
     await refused.close()
+
+
+async def test_a_file_added_to_a_sent_message_reaches_open_sockets_with_the_message(
+    server: LiveServer,
+) -> None:
+    """The JSON frame carries what the API's message does (version, attachments); a file the
+    author adds afterwards sends the message again, same seq, with the file."""
+    per = log_in(server, "citizen", "Per Mikkelsen")
+    ingrid = log_in(server, "employee", "Ingrid Berg")
+    plan = _plan_of(per, server, "Per Mikkelsen")
+    started = _api(
+        per, server, "POST", f"/plans/{plan}/threads", json={"topic": "Bilde", "text": "Se her"}
+    )
+    thread, message = started["thread"]["id"], started["messages"][0]
+    socket = await _socket(server, ingrid)
+    await socket.send(json.dumps({"type": "subscribe", "plan": plan, "thread": thread, "after": 0}))
+    [first] = await _messages(socket, 1)
+    assert (first["version"], first["attachments"]) == (1, [])
+    picture = b"\x89PNG\r\n\x1a\n" + bytes(200)
+    added = _api(
+        per,
+        server,
+        "POST",
+        f"/plans/{plan}/threads/{thread}/messages/{message['id']}/attachments",
+        files={"file": ("trapp.png", picture, "image/png")},
+    )
+    [again] = await _messages(socket, 1)
+    assert (again["seq"], again["id"]) == (first["seq"], first["id"])
+    assert again["attachments"] == [
+        {"id": added["id"], "filename": "trapp.png", "content_type": "image/png", "size": 208}
+    ]
+    await socket.close()
