@@ -29,6 +29,10 @@ logger = logging.getLogger("app.errors")
 
 INVALID_BODY = gettext_noop("The request could not be read. Check the fields and try again.")
 TOO_LARGE_DETAIL = gettext_noop("The request body is larger than this service accepts.")
+TOO_LARGE_FORM = gettext_noop(
+    "The files together are larger than we accept at once. Go back: what you wrote is still in "
+    "the form there. Choose fewer or smaller files, or send them in more than one message."
+)
 
 
 def _wants_problem(request: Request) -> bool:
@@ -83,8 +87,10 @@ async def handle_validation_error(request: Request, error: Exception) -> Respons
 
 
 async def too_large_response(request: Request) -> Response:
-    """For the body-limit middleware, which answers before any route runs."""
-    return _respond(request, 413, "too_large", TOO_LARGE_DETAIL)
+    """For the body-limit middleware, which answers before any route runs. A person who sent
+    a form is told what to do; the browser keeps the form's text when they go back."""
+    detail = TOO_LARGE_DETAIL if _wants_problem(request) else TOO_LARGE_FORM
+    return _respond(request, 413, "too_large", detail)
 
 
 async def handle_http_error(request: Request, error: Exception) -> Response:

@@ -35,8 +35,9 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     data_key: SecretStr | None = None
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
-    # Multipart uploads: a 10 MB PDF (app/documents) plus the form around it.
-    max_upload_bytes: int = Field(default=11 * 1_048_576, ge=1024)
+    # Multipart uploads: a message with five files of 10 MB each (app/attachments), or a
+    # 10 MB PDF (app/documents), plus the form around them. Past 1 MB they wait on disk.
+    max_upload_bytes: int = Field(default=51 * 1_048_576, ge=1024)
     log_level: str = "INFO"
     # Identity providers. Unset issuer: the built-in development provider (never in production).
     citizen_oidc_issuer: str | None = None

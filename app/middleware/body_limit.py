@@ -2,11 +2,13 @@
 
 The body is read up to the limit before the app sees it (the app would buffer it anyway for JSON
 and forms) and replayed; raising from inside the app's own read would be turned into a 400 by
-FastAPI's body parsing.
+FastAPI's body parsing. An upload (five pictures of 10 MB with a message) is kept on disk past
+the first megabyte while it waits, not in memory.
 """
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
@@ -14,6 +16,8 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 TooLargeResponder = Callable[[Request], Awaitable[Response]]
+IN_MEMORY_BYTES = 1_048_576  # a body past this waits on disk
+REPLAY_CHUNK_BYTES = 65_536
 
 
 class BodyLimitMiddleware:
@@ -42,30 +46,32 @@ class BodyLimitMiddleware:
         if declared.isdigit() and int(declared) > limit:
             await self._refuse(scope, send)
             return
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":  # the client went away
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > limit:
-                await self._refuse(scope, send)
-                return
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        replayed = False
+        with tempfile.SpooledTemporaryFile(max_size=IN_MEMORY_BYTES) as body:
+            size = 0
+            while True:
+                message = await receive()
+                if message["type"] != "http.request":  # the client went away
+                    return
+                chunk = message.get("body", b"")
+                size += len(chunk)
+                if size > limit:
+                    await self._refuse(scope, send)
+                    return
+                body.write(chunk)
+                if not message.get("more_body", False):
+                    break
+            body.seek(0)
+            finished = False
 
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
-            return await receive()
+            async def replay() -> Message:
+                nonlocal finished
+                if finished:
+                    return await receive()
+                chunk = body.read(REPLAY_CHUNK_BYTES)
+                finished = body.tell() >= size
+                return {"type": "http.request", "body": chunk, "more_body": not finished}
 
-        await self.app(scope, replay, send)
+            await self.app(scope, replay, send)
 
     async def _refuse(self, scope: Scope, send: Send) -> None:
         request = Request(scope)

@@ -257,3 +257,41 @@ async def test_the_live_fragment_lists_the_files_like_the_page(
         frame = connection.queue.get_nowait()
         assert frame is not None and link in frame and ">brev.pdf</a>" in frame
         assert "Attached files" in frame and "?edit=" not in frame
+
+
+async def test_five_phone_pictures_of_6_mb_go_with_one_message(
+    client: httpx.AsyncClient,
+    session: AsyncSession,
+    settings: Settings,
+    clock: FrozenClock,
+    talk: Conversation,
+) -> None:
+    """The hint promises five files of at most 10 MB each: 30 MB in one form is taken (the
+    body waits on disk past 1 MB, app/middleware/body_limit.py)."""
+    await log_in(client, session, settings, clock, person=talk.world.owner)
+    picture = PNG + bytes(6 * 1_048_576)
+    sent = await _send(
+        client,
+        talk,
+        "Bilder av trappen.",
+        [(f"trapp{n}.png", picture, "image/png") for n in range(5)],
+    )
+    assert sent.status_code == 303, sent.text[:500]
+    sizes = (await session.scalars(select(Attachment.size))).all()
+    assert sorted(sizes) == [len(picture)] * 5
+
+
+async def test_a_form_over_the_upload_limit_tells_the_person_what_to_do(
+    client: httpx.AsyncClient,
+    session: AsyncSession,
+    settings: Settings,
+    clock: FrozenClock,
+    talk: Conversation,
+) -> None:
+    await log_in(client, session, settings, clock, person=talk.world.owner)
+    too_much = PNG + bytes(settings.max_upload_bytes)
+    refused = await _send(client, talk, "Alt for mye.", [("stor.png", too_much, "image/png")])
+    assert refused.status_code == 413
+    assert "text/html" in refused.headers["content-type"]
+    assert "Go back: what you wrote is still in the form there." in refused.text
+    assert await _count(session, Message) == 1  # the first message only
