@@ -138,6 +138,11 @@ class PlanView:
         names = {c.unit_id: name for c, name in self.contributions if c.unit_id and name}
         return names | {unit.id: unit.name for unit in self.units}
 
+    @property
+    def contribution_needs_unit(self) -> bool:
+        """Only a service's own contribution to write: no "not a service" to choose."""
+        return self.contribution_kinds == [Contributor.SERVICE]
+
     def contributor_options(self, item: Contribution | None) -> list[Contributor]:
         """The add form's kinds, and an existing contribution's own kind, which is kept."""
         kinds = list(self.contribution_kinds)

@@ -54,6 +54,10 @@ async def test_r_plan_1_the_page_offers_a_service_only_its_own_contribution(
     add_form = page[page.index('id="contribution-new-contributor"') :]
     add_form = add_form[: add_form.index("</select>")]
     assert re.findall(r'<option value="(\w+)"', add_form) == ["service"]
+    units = page[page.index('id="contribution-new-unit_id"') :]
+    units = units[: units.index("</select>")]
+    # Only its own unit to write for: chosen already, no "not a service" to trip over.
+    assert re.findall(r'<option value="([^"]*)"', units) == [str(world.home_care.id)]
     # Asking for the owner's form by hand opens nothing.
     assert (
         'id="contribution-' + str(owners.id) + '-text"'
