@@ -150,6 +150,9 @@ def plan_out(view: PlanView) -> PlanOut:
             units=[ChoiceOut(id=c.id, name=c.name, group=c.group) for c in view.units],
             people=[ChoiceOut(id=c.id, name=c.name, group=c.group) for c in view.people],
             contributors=view.contribution_kinds,
+            contribution_units=[
+                ChoiceOut(id=c.id, name=c.name, group=c.group) for c in view.contribution_units
+            ],
         ),
     )
 

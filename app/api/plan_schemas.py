@@ -358,6 +358,7 @@ class ChoicesOut(BaseModel):
     units: list[ChoiceOut]  # where the reader may make actions
     people: list[ChoiceOut]  # who may be responsible, by unit
     contributors: list[Contributor]  # whom the reader may write a contribution for
+    contribution_units: list[ChoiceOut]  # the services whose contribution the reader may write
 
 
 class PlanOut(BaseModel):

@@ -11,10 +11,12 @@ from datetime import date
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import access
 from app.access import Actor, ItemFacts, Permission, PlanAccess
+from app.actions.service import Choice
 from app.clock import Clock
 from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import gettext_noop
@@ -22,6 +24,7 @@ from app.models import (
     Contribution,
     Contributor,
     Cooperation,
+    Participant,
     PlanStatus,
     SubPlanKind,
     SubPlanLink,
@@ -148,6 +151,21 @@ async def _contribution_unit(
     if unit is None or unit.municipality_id != opened.plan.municipality_id:
         raise InvalidInput(UNKNOWN_UNIT, code="unknown_unit", field="unit_id")
     return unit.id
+
+
+async def group_units(session: AsyncSession, opened: PlanAccess) -> list[Choice]:
+    """The services taking part in the plan's responsibility group: whose contribution the
+    owner's side may write down ("home care helps me shower")."""
+    if opened.plan.status is PlanStatus.CLOSED:
+        return []
+    rows = await session.execute(
+        select(Unit.id, Unit.name)
+        .join(Participant, Participant.unit_id == Unit.id)
+        .where(Participant.plan_id == opened.plan.id, Participant.left_at.is_(None))
+        .distinct()
+        .order_by(Unit.name)
+    )
+    return [Choice(unit_id, name) for unit_id, name in rows]
 
 
 async def _may_write_contribution(

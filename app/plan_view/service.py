@@ -42,6 +42,7 @@ from app.models import (
     ProgressNote,
     SubPlanLink,
 )
+from app.plan_frame import service as frame_service
 from app.plan_items.names import Names, load_names
 from app.plan_items.writing import written_by
 from app.visits import service as visits
@@ -115,6 +116,7 @@ class PlanView:
     loose_actions: list[ActionView]  # actions not linked to a goal the reader sees
     contributions: list[tuple[Contribution, str | None]]
     contribution_kinds: list[Contributor]  # who the reader may write a contribution for
+    contribution_units: list[Choice]  # the services whose contribution the reader may write
     changeable_contributions: frozenset[uuid.UUID]
     cooperation: list[Cooperation]
     sub_plans: list[SubPlanLink]
@@ -136,7 +138,8 @@ class PlanView:
     @property
     def unit_names(self) -> dict[uuid.UUID, str]:
         names = {c.unit_id: name for c, name in self.contributions if c.unit_id and name}
-        return names | {unit.id: unit.name for unit in self.units}
+        chosen = [*self.units, *self.contribution_units]
+        return names | {unit.id: unit.name for unit in chosen}
 
     @property
     def contribution_needs_unit(self) -> bool:
@@ -149,7 +152,7 @@ class PlanView:
         return kinds + [item.contributor] if item and item.contributor not in kinds else kinds
 
     def contribution_unit_options(self, item: Contribution | None) -> list[uuid.UUID]:
-        ids = [unit.id for unit in self.units]
+        ids = [unit.id for unit in self.contribution_units]
         return ids + [item.unit_id] if item and item.unit_id and item.unit_id not in ids else ids
 
     @property
@@ -233,6 +236,10 @@ async def plan_view(
             if not opened.hides("action", n.action_id) and not opened.hides("note", n.id)
         ]
     units, people = await action_service.responsible_choices(session, opened)
+    contribution_units: list[Choice] = []
+    if shows[Permission.READ_GOALS_ACTIONS]:
+        in_group = await frame_service.group_units(session, opened)
+        contribution_units = _writable_units(opened, [*units, *in_group])
     names = await load_names(
         session,
         people=[plan.owner_id]
@@ -296,7 +303,8 @@ async def plan_view(
         other_goals=other,
         loose_actions=[view for a_id, view in action_views.items() if a_id not in linked],
         contributions=[(c, names.unit(c.unit_id)) for c in contributions],
-        contribution_kinds=_contribution_kinds(opened, units),
+        contribution_kinds=_contribution_kinds(opened, contribution_units),
+        contribution_units=contribution_units,
         changeable_contributions=frozenset(
             c.id for c in contributions if _may_change_contribution(opened, actor, c)
         ),
@@ -336,18 +344,29 @@ def _shown_ids(
     return shown | ({life.id} if life else set())
 
 
+def _may_write_for(opened: PlanAccess, unit_id: uuid.UUID | None) -> bool:
+    item = ItemFacts("contribution", responsible_unit_id=unit_id, actor_wrote=True)
+    return opened.allows(Permission.WRITE_CONTRIBUTION, item)
+
+
+def _writable_units(opened: PlanAccess, units: list[Choice]) -> list[Choice]:
+    """Each service once, of those the reader may write a contribution for."""
+    unique = {unit.id: unit for unit in units}
+    return sorted(
+        (unit for unit in unique.values() if _may_write_for(opened, unit.id)),
+        key=lambda unit: unit.name,
+    )
+
+
 def _contribution_kinds(opened: PlanAccess, units: list[Choice]) -> list[Contributor]:
     """What the add form offers: a service writes for its own unit, a relative in their own
     words, the owner's side and the coordinator for anyone."""
-
-    def allows(unit_id: uuid.UUID | None) -> bool:
-        item = ItemFacts("contribution", responsible_unit_id=unit_id, actor_wrote=True)
-        return opened.allows(Permission.WRITE_CONTRIBUTION, item)
-
     kinds: list[Contributor] = [
-        kind for kind in Contributor if kind is not Contributor.SERVICE and allows(None)
+        kind
+        for kind in Contributor
+        if kind is not Contributor.SERVICE and _may_write_for(opened, None)
     ]
-    if any(allows(unit.id) for unit in units):
+    if units:  # already only those the reader may write for
         kinds.append(Contributor.SERVICE)
     return kinds
 

@@ -135,3 +135,4 @@ async def test_r_plan_1_a_service_changes_only_its_own_units_contribution(
         "Besøk morgen": True,
     }
     assert plan["choices"]["contributors"] == ["service"]
+    assert [u["id"] for u in plan["choices"]["contribution_units"]] == [str(world.home_care.id)]

@@ -157,6 +157,17 @@ async def test_r_plan_1_the_owner_and_the_coordinator_keep_the_whole_list(
     for actor in (world.owner, world.coordinator):
         view = await plan_view.plan_view(session, actor, world.plan_id, clock=clock)
         assert nurses.id in view.changeable_contributions
+        assert view.contribution_kinds == list(Contributor)
+    # The owner writes down what the services in the group contribute, and only those.
+    view = await plan_view.plan_view(session, world.owner, world.plan_id, clock=clock)
+    assert [unit.id for unit in view.contribution_units] == sorted(
+        [world.base.home_care.id, world.school.id],
+        key=lambda unit_id: view.unit_names[unit_id],
+    )
+    school = await frame.add_contribution(
+        session, world.owner, world.plan_id, _service(world.school.id, "Leksehjelp"), clock=clock
+    )
+    assert school.unit_id == world.school.id
     await frame.change_contribution(
         session, world.owner, world.plan_id, nurses.id, None, seen_version=None, clock=clock
     )

@@ -51,13 +51,9 @@ async def test_r_plan_1_the_page_offers_a_service_only_its_own_contribution(
     await log_in(client, session, settings, clock, staff=world.nurse)
     page = (await client.get(url)).text
     assert _change_links(page) == {str(nurses.id)}
-    add_form = page[page.index('id="contribution-new-contributor"') :]
-    add_form = add_form[: add_form.index("</select>")]
-    assert re.findall(r'<option value="(\w+)"', add_form) == ["service"]
-    units = page[page.index('id="contribution-new-unit_id"') :]
-    units = units[: units.index("</select>")]
+    assert _options(page, "contribution-new-contributor") == ["service"]
     # Only its own unit to write for: chosen already, no "not a service" to trip over.
-    assert re.findall(r'<option value="([^"]*)"', units) == [str(world.home_care.id)]
+    assert _options(page, "contribution-new-unit_id") == [str(world.home_care.id)]
     # Asking for the owner's form by hand opens nothing.
     assert (
         'id="contribution-' + str(owners.id) + '-text"'
@@ -65,4 +61,13 @@ async def test_r_plan_1_the_page_offers_a_service_only_its_own_contribution(
     )
 
     await log_in(client, session, settings, clock, person=world.owner)
-    assert _change_links((await client.get(url)).text) == {str(owners.id), str(nurses.id)}
+    page = (await client.get(url)).text
+    assert _change_links(page) == {str(owners.id), str(nurses.id)}
+    # The owner may write down what the services in the group give: they are offered.
+    assert _options(page, "contribution-new-contributor") == ["owner", "relative", "service"]
+    assert _options(page, "contribution-new-unit_id") == ["", str(world.home_care.id)]
+
+
+def _options(page: str, select_id: str) -> list[str]:
+    found = page[page.index(f'id="{select_id}"') :]
+    return re.findall(r'<option value="([^"]*)"', found[: found.index("</select>")])
