@@ -37,7 +37,7 @@ from app.api.plan_schemas import (
 )
 
 if TYPE_CHECKING:  # annotations only: the view comes from the service
-    from app.plan_view.service import ActionView, GoalView, PlanView
+    from app.plan_view.views import ActionView, GoalView, PlanView
 
 
 def note_detail(view: ActionView) -> list[NoteDetailOut]:

@@ -179,13 +179,18 @@ async def _may_write_contribution(
     item_id: uuid.UUID | None = None,
 ) -> None:
     """A service's contribution is its own unit's to write, a relative's is their own words."""
-    item = ItemFacts(
-        type="contribution", id=item_id, responsible_unit_id=unit_id, actor_wrote=wrote
-    )
+    item = contribution_item(unit_id, wrote=wrote, item_id=item_id)
     await access.check(
         session, actor, opened, Permission.WRITE_CONTRIBUTION, item=item, clock=clock
     )
     ensure_open(opened.plan)
+
+
+def contribution_item(
+    unit_id: uuid.UUID | None, *, wrote: bool, item_id: uuid.UUID | None = None
+) -> ItemFacts:
+    """What access decides a contribution on: whose unit it speaks for, and who wrote it."""
+    return ItemFacts("contribution", item_id, responsible_unit_id=unit_id, actor_wrote=wrote)
 
 
 async def add_contribution(

@@ -9,8 +9,7 @@ once (app/access/plan_access.py). Items shielded from the reader are left out (R
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import TypeVar
 
 from sqlalchemy import select
@@ -22,7 +21,6 @@ from app.access.rules import OWN_VIEW_FROM_AGE
 from app.actions import service as action_service
 from app.actions.service import Choice
 from app.clock import Clock, today_in_oslo
-from app.completeness.service import Completeness
 from app.completeness.service import completeness as completeness_of
 from app.goals.service import TRANSITIONS
 from app.idempotency.service import actor_key
@@ -37,127 +35,18 @@ from app.models import (
     GoalReview,
     GoalStatus,
     LifeSituation,
-    Plan,
     PlanStatus,
     ProgressNote,
     SubPlanLink,
 )
-from app.plan_frame import service as frame_service
 from app.plan_items.names import Names, load_names
 from app.plan_items.writing import written_by
+from app.plan_view.contribution_choices import contribution_choices, may_change_contribution
+from app.plan_view.views import ActionView, GoalView, NoteView, PlanView, ReviewView
 from app.visits import service as visits
 
 DUE_SOON_DAYS = 14
 OPEN_ACTION = (ActionStatus.PLANNED, ActionStatus.ONGOING, ActionStatus.PAUSED)
-
-
-@dataclass
-class NoteView:
-    note: ProgressNote
-    author: str
-    unit: str | None
-    can_edit: bool
-    is_new: bool
-
-
-@dataclass
-class ActionView:
-    action: Action
-    goal_ids: list[uuid.UUID]
-    unit: str
-    person: str | None
-    notes: list[NoteView]
-    can_update: bool
-    can_comment: bool
-    is_new: bool
-    overdue: bool
-    due_soon: bool
-
-
-@dataclass
-class ReviewView:
-    review: GoalReview
-    author: str
-    can_edit: bool
-    is_new: bool
-
-
-@dataclass
-class GoalView:
-    goal: Goal
-    proposer: str
-    proposer_unit: str | None
-    sub_goals: list[GoalView] = field(default_factory=list)
-    actions: list[ActionView] = field(default_factory=list)
-    reviews: list[ReviewView] = field(default_factory=list)
-    can_edit: bool = False
-    can_decide: bool = False
-    can_review: bool = False
-    next_statuses: list[GoalStatus] = field(default_factory=list)
-    is_new: bool = False
-
-
-@dataclass
-class PlanView:
-    plan: Plan
-    opened: PlanAccess
-    owner_name: str
-    coordinator_name: str | None
-    today: date
-    shows_life_situation: bool
-    shows_goals: bool
-    shows_notes: bool
-    life_situation: LifeSituation | None
-    life_situation_by: str | None
-    shows_own_view: bool
-    goals: list[GoalView]
-    proposed: list[GoalView]
-    other_goals: list[GoalView]  # declined, or a sub-goal whose main goal is hidden
-    loose_actions: list[ActionView]  # actions not linked to a goal the reader sees
-    contributions: list[tuple[Contribution, str | None]]
-    contribution_kinds: list[Contributor]  # who the reader may write a contribution for
-    contribution_units: list[Choice]  # the services whose contribution the reader may write
-    changeable_contributions: frozenset[uuid.UUID]
-    cooperation: list[Cooperation]
-    sub_plans: list[SubPlanLink]
-    completeness: list[Completeness]
-    last_visit: datetime | None
-    new_count: int
-    units: list[Choice]  # where the reader may create actions
-    people: list[Choice]  # who may be responsible, by unit
-    all_goals: list[Goal]  # for linking actions
-
-    @property
-    def can(self) -> dict[str, bool]:
-        return self.opened.can
-
-    @property
-    def is_closed(self) -> bool:
-        return self.plan.status is PlanStatus.CLOSED
-
-    @property
-    def unit_names(self) -> dict[uuid.UUID, str]:
-        names = {c.unit_id: name for c, name in self.contributions if c.unit_id and name}
-        chosen = [*self.units, *self.contribution_units]
-        return names | {unit.id: unit.name for unit in chosen}
-
-    @property
-    def contribution_needs_unit(self) -> bool:
-        """Only a service's own contribution to write: no "not a service" to choose."""
-        return self.contribution_kinds == [Contributor.SERVICE]
-
-    def contributor_options(self, item: Contribution | None) -> list[Contributor]:
-        """The add form's kinds, and an existing contribution's own kind, which is kept."""
-        kinds = list(self.contribution_kinds)
-        return kinds + [item.contributor] if item and item.contributor not in kinds else kinds
-
-    def contribution_unit_options(self, item: Contribution | None) -> list[uuid.UUID]:
-        ids = [unit.id for unit in self.contribution_units]
-        return ids + [item.unit_id] if item and item.unit_id and item.unit_id not in ids else ids
-
-    @property
-    def missing(self) -> list[Completeness]:
-        return [item for item in self.completeness if not item.done]
 
 
 async def plan_view(
@@ -237,9 +126,9 @@ async def plan_view(
         ]
     units, people = await action_service.responsible_choices(session, opened)
     contribution_units: list[Choice] = []
+    contribution_kinds: list[Contributor] = []
     if shows[Permission.READ_GOALS_ACTIONS]:
-        in_group = await frame_service.group_units(session, opened)
-        contribution_units = _writable_units(opened, [*units, *in_group])
+        contribution_units, contribution_kinds = await contribution_choices(session, opened, units)
     names = await load_names(
         session,
         people=[plan.owner_id]
@@ -303,10 +192,10 @@ async def plan_view(
         other_goals=other,
         loose_actions=[view for a_id, view in action_views.items() if a_id not in linked],
         contributions=[(c, names.unit(c.unit_id)) for c in contributions],
-        contribution_kinds=_contribution_kinds(opened, contribution_units),
+        contribution_kinds=contribution_kinds,
         contribution_units=contribution_units,
         changeable_contributions=frozenset(
-            c.id for c in contributions if _may_change_contribution(opened, actor, c)
+            c.id for c in contributions if may_change_contribution(opened, actor, c)
         ),
         cooperation=cooperation,
         sub_plans=sub_plans,
@@ -342,43 +231,6 @@ def _shown_ids(
 ) -> set[uuid.UUID]:
     shown = {item.id for group in (goals, reviews, actions, notes) for item in group}
     return shown | ({life.id} if life else set())
-
-
-def _may_write_for(opened: PlanAccess, unit_id: uuid.UUID | None) -> bool:
-    item = ItemFacts("contribution", responsible_unit_id=unit_id, actor_wrote=True)
-    return opened.allows(Permission.WRITE_CONTRIBUTION, item)
-
-
-def _writable_units(opened: PlanAccess, units: list[Choice]) -> list[Choice]:
-    """Each service once, of those the reader may write a contribution for."""
-    unique = {unit.id: unit for unit in units}
-    return sorted(
-        (unit for unit in unique.values() if _may_write_for(opened, unit.id)),
-        key=lambda unit: unit.name,
-    )
-
-
-def _contribution_kinds(opened: PlanAccess, units: list[Choice]) -> list[Contributor]:
-    """What the add form offers: a service writes for its own unit, a relative in their own
-    words, the owner's side and the coordinator for anyone."""
-    kinds: list[Contributor] = [
-        kind
-        for kind in Contributor
-        if kind is not Contributor.SERVICE and _may_write_for(opened, None)
-    ]
-    if units:  # already only those the reader may write for
-        kinds.append(Contributor.SERVICE)
-    return kinds
-
-
-def _may_change_contribution(opened: PlanAccess, actor: Actor, item: Contribution) -> bool:
-    facts = ItemFacts(
-        "contribution",
-        item.id,
-        responsible_unit_id=item.unit_id,
-        actor_wrote=written_by(actor, item),
-    )
-    return opened.allows(Permission.WRITE_CONTRIBUTION, facts)
 
 
 def _goal_view(
