@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import Request
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy import Enum as SqlEnum
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -19,7 +20,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -61,6 +62,15 @@ class Base(DeclarativeBase):
 
 class IdMixin:
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+
+
+def insert_on_conflict(
+    session: Session | AsyncSession, model: Any
+) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT that can say ON CONFLICT, for the session's database (both spell it alike)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(model)
+    return sqlite.insert(model)
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:

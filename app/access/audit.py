@@ -22,13 +22,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import event, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
 
 from app.access.actors import Actor
 from app.clock import Clock
-from app.db import PENDING_AFTER_ROLLBACK
+from app.db import PENDING_AFTER_ROLLBACK, insert_on_conflict
 from app.logging_setup import correlation_id
 from app.models import AuditChainHead, AuditEvent, Plan
 
@@ -221,10 +220,9 @@ def _lock_head(session: Session, chain: str, now: datetime) -> tuple[int, bytes]
         )
     head = session.execute(query).one_or_none()
     if head is None:
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         # Two first writers may race here; the loser's insert does nothing and it waits below.
         session.execute(
-            insert(AuditChainHead)
+            insert_on_conflict(session, AuditChainHead)
             .values(chain=chain, last_seq=0, last_hash=GENESIS_HASH, updated_at=now)
             .on_conflict_do_nothing(index_elements=["chain"])
         )

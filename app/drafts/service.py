@@ -13,12 +13,12 @@ import uuid
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import access
 from app.access import Actor, Permission
 from app.clock import Clock
+from app.db import insert_on_conflict
 from app.errors import InvalidInput
 from app.i18n import gettext_noop
 from app.idempotency.service import actor_key
@@ -63,8 +63,7 @@ async def save_draft(
         "fields": kept,
         "saved_at": clock.now(),
     }
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = insert(Draft).values(**values)
+    statement = insert_on_conflict(session, Draft).values(**values)
     await session.execute(
         statement.on_conflict_do_update(
             index_elements=["visitor", "plan_id", "form"],

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, delete, or_, select, text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import Actor, audit
 from app.clock import OSLO, Clock
+from app.db import insert_on_conflict
 from app.errors import InvalidInput
 from app.i18n import gettext_noop
 from app.idempotency.service import actor_key
@@ -187,10 +187,8 @@ async def something_new(
     if queued:
         # Another conversation may have queued one for the same person a moment ago: the
         # unique index on waiting notices keeps one, and this one is left out.
-        on_postgresql = session.get_bind().dialect.name == "postgresql"
-        insert = postgresql.insert if on_postgresql else sqlite.insert
         await session.execute(
-            insert(NotificationOutbox)
+            insert_on_conflict(session, NotificationOutbox)
             .values(queued)
             .on_conflict_do_nothing(index_elements=["recipient"], index_where=text(WAITING))
         )

@@ -7,11 +7,11 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import Actor, PlanAccess
 from app.clock import Clock
+from app.db import insert_on_conflict
 from app.models import PlanVisit, TimelineEntry
 
 
@@ -44,9 +44,7 @@ async def changed_since(
 
 async def note_visit(session: AsyncSession, plan_id: uuid.UUID, visitor: str, clock: Clock) -> None:
     values = {"plan_id": plan_id, "visitor": visitor, "seen_at": clock.now()}
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(PlanVisit).values(**values)
+    statement = insert_on_conflict(session, PlanVisit).values(**values)
     await session.execute(
         statement.on_conflict_do_update(
             index_elements=["plan_id", "visitor"], set_={"seen_at": values["seen_at"]}
