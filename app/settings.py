@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     # Where the embedded run keeps its SQLite file, generated keys and mail outbox.
     data_dir: Path = PROJECT_ROOT / "var"
     database_url: str | None = None
+    # PostgreSQL connections kept open per app process. Too few, and every request past them
+    # opens and closes a connection of its own (slow, and a storm under load); each process
+    # may hold pool + overflow, so keep processes × that under the server's max_connections.
+    db_pool_size: int = Field(default=20, ge=1)
+    db_max_overflow: int = Field(default=10, ge=0)
     base_url: str = "http://127.0.0.1:8000"
     secret_key: SecretStr | None = None
     data_key: SecretStr | None = None

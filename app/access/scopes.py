@@ -67,12 +67,16 @@ async def visible_plans(
     return and_(same_municipality, or_(Plan.coordinator_id == actor.employee_id, takes_part))
 
 
+# Its own alias, so a caller that also selects Person does not swallow the subquery; made once,
+# as a fresh alias per call makes SQLAlchemy rebuild the statement and its cache key every time.
+_PlanOwner = aliased(Person, name="plan_owner")
+
+
 def _citizen_filter(actor: Actor, clock: Clock) -> ColumnElement[bool]:
     today = today_in_oslo(clock)
     born_16 = latest_birth_date_for_age(today, GUARDIAN_UNTIL_AGE)
     born_13 = latest_birth_date_for_age(today, YOUTH_ACCESS_FROM_AGE)
-    # Its own alias, so a caller that also selects Person does not swallow the subquery.
-    owner = aliased(Person)
+    owner = _PlanOwner
     owner_born = (
         select(owner.birth_date).where(owner.id == Plan.owner_id).correlate(Plan).scalar_subquery()
     )

@@ -60,6 +60,9 @@ NOT_AWAITING = gettext_noop("This power of attorney is not waiting for verificat
 NO_DOCUMENT = gettext_noop("This power of attorney has no document.")
 
 ACTION = "power_of_attorney"
+# Made once: a fresh alias per call makes SQLAlchemy rebuild the statement and its cache key.
+_Granter = aliased(Person, name="granter")
+_Holder = aliased(Person, name="holder")
 
 
 @dataclass(frozen=True)
@@ -331,7 +334,7 @@ async def _views(
     clock: Clock,
     oldest_first: bool = False,
 ) -> Sequence[PowerOfAttorneyView]:
-    granter, holder = aliased(Person), aliased(Person)
+    granter, holder = _Granter, _Holder
     order = PowerOfAttorney.created_at if oldest_first else PowerOfAttorney.created_at.desc()
     rows = await session.execute(
         select(PowerOfAttorney, granter, holder, Document)

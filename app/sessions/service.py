@@ -32,6 +32,11 @@ NOT_YOURS_TO_ACT_FOR = gettext_noop(
 )
 
 
+# Made once: a fresh alias per call makes SQLAlchemy rebuild the statement's columns and cache key
+# on every request (most of a session lookup's time).
+_ActingFor = aliased(Person, name="acting_for")
+
+
 def hash_token(token: str) -> bytes:
     return hashlib.sha256(token.encode()).digest()
 
@@ -75,13 +80,12 @@ async def resolve(
     session: AsyncSession, token: str, *, settings: Settings, clock: Clock
 ) -> Actor | None:
     """The actor behind a session cookie, or None when it is unknown, idle too long or too old."""
-    acting_for = aliased(Person)
     row = (
         await session.execute(
-            select(UserSession, Person, Employee, acting_for)
+            select(UserSession, Person, Employee, _ActingFor)
             .outerjoin(Person, Person.id == UserSession.person_id)
             .outerjoin(Employee, Employee.id == UserSession.employee_id)
-            .outerjoin(acting_for, acting_for.id == UserSession.acting_for_person_id)
+            .outerjoin(_ActingFor, _ActingFor.id == UserSession.acting_for_person_id)
             .where(UserSession.token_hash == hash_token(token))
         )
     ).one_or_none()
