@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -27,6 +26,7 @@ from app.db import make_engine, make_sessionmaker
 from app.error_handlers import handle_unexpected, install_error_handlers, too_large_response
 from app.housekeeping import Housekeeping
 from app.logging_setup import configure_logging
+from app.long_lived import LongLivedObjects
 from app.messaging import websocket as live
 from app.messaging.fanout import make_fanout
 from app.messaging.hub import Hub
@@ -77,10 +77,12 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         app.state.timeline_followers.start()
         app.state.notices.start()
         await app.state.housekeeping.start()
+        await app.state.long_lived.start()
         if settings.notification_worker:
             await app.state.notification_worker.start()
         yield
         await app.state.notification_worker.stop()
+        await app.state.long_lived.stop()
         await app.state.housekeeping.stop()
         await app.state.notices.stop()
         app.state.timeline_followers.stop()
@@ -132,6 +134,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     app.state.timeline_followers = TimelineFollowers(app, app.state.hub, app.state.fanout)
     app.state.notices = NewMessageNotices(app)
     app.state.housekeeping = Housekeeping(app.state.sessionmaker, clock)
+    app.state.long_lived = LongLivedObjects()
     app.state.notification_worker = NotificationWorker(
         app.state.sessionmaker, make_senders(settings, clock), clock=clock, settings=settings
     )
@@ -161,9 +164,5 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
 def create_app_from_environment() -> FastAPI:
     """Factory for uvicorn (`--factory`): settings from SAMPLAN_* variables."""
     app = create_app(Settings())
-    # What exists now (modules, mappers, templates, catalogues: some 230,000 objects) lives as
-    # long as the process. Out of the collector's sight, a full collection walks only what
-    # requests made; before, each one walked all of it and stalled every request for ~150 ms.
-    gc.collect()
-    gc.freeze()
+    app.state.long_lived.freeze_start_up()  # a server process (app/long_lived.py)
     return app

@@ -3,11 +3,13 @@ from what start-up made (bench/REPORT.md shows what each is worth)."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from pathlib import Path
 
 import pytest
 
+from app import long_lived
 from app.main import create_app, create_app_from_environment
 from app.settings import Environment, Settings
 
@@ -48,3 +50,32 @@ def test_the_server_factory_freezes_what_start_up_made(
         assert gc.get_freeze_count() > 10_000
     finally:
         gc.unfreeze()  # the test process goes on collecting as before
+
+
+async def test_a_server_freezes_again_once_the_first_requests_have_filled_the_caches(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(long_lived, "WARM_UP_SECONDS", (0.01, 0.02))
+    objects = long_lived.LongLivedObjects()
+    gc.unfreeze()
+    try:
+        objects.freeze_start_up()
+        at_start = gc.get_freeze_count()
+        filled_later = [[n] for n in range(5_000)]  # what the first requests keep (lists: tracked)
+        await objects.start()
+        for _ in range(100):
+            if gc.get_freeze_count() >= at_start + len(filled_later):
+                break
+            await asyncio.sleep(0.01)
+        assert gc.get_freeze_count() >= at_start + len(filled_later)
+        await objects.stop()
+    finally:
+        gc.unfreeze()
+
+
+async def test_an_app_made_for_a_test_freezes_nothing(tmp_path: Path) -> None:
+    app = create_app(Settings(env=Environment.TEST, data_dir=tmp_path))
+    gc.unfreeze()
+    await app.state.long_lived.start()
+    await app.state.long_lived.stop()
+    assert gc.get_freeze_count() == 0
