@@ -6,9 +6,9 @@ import hashlib
 import secrets
 import uuid
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, delete, select, update
+from sqlalchemy import ColumnElement, Update, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -98,9 +98,7 @@ async def resolve(
         await session.execute(delete(UserSession).where(UserSession.id == user_session.id))
         return None
     if now - user_session.last_seen_at >= TOUCH_INTERVAL:
-        await session.execute(
-            update(UserSession).where(UserSession.id == user_session.id).values(last_seen_at=now)
-        )
+        await session.execute(_touch(user_session.id, now))
     if person is not None:
         name = person.display_name.strip()
     else:
@@ -116,6 +114,22 @@ async def resolve(
         acting_for_name=represented.display_name if represented is not None else None,
         login_level=user_session.acr,
     )
+
+
+def _touch(session_id: uuid.UUID, now: datetime) -> Update:
+    """Mark the session as seen, unless another request is doing so right now.
+
+    A page, its htmx requests and a websocket arrive together: each found the session due a
+    touch and waited for the one before it to commit (a row lock per request, in a chain; at
+    64 at once, over a second). Whoever holds the row sets the time for all of them; the rest
+    skip it (SQLite has no row locks: one writer at a time, no chain to form)."""
+    due = (
+        select(UserSession.id)
+        .where(UserSession.id == session_id, UserSession.last_seen_at <= now - TOUCH_INTERVAL)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    return update(UserSession).where(UserSession.id == due).values(last_seen_at=now)
 
 
 async def end(session: AsyncSession, token: str) -> UserSession | None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from app.db import make_sessionmaker
 from app.errors import NotFound
 from app.models import Person, Realm, UserSession
 from app.sessions import service as sessions
@@ -113,3 +115,41 @@ async def test_a_person_lists_and_ends_their_own_sessions_but_not_anyone_elses(
         await sessions.end_one(session, actor, uuid.uuid4())
     assert await sessions.end_all(session, actor) == 2
     assert await sessions.resolve(session, theirs, settings=settings, clock=clock) is not None
+
+
+async def test_requests_that_come_together_do_not_queue_to_mark_the_session_seen(
+    engine: AsyncEngine, settings: Settings, clock: FrozenClock
+) -> None:
+    """A page, its htmx requests and its websocket arrive at once, each finding the session due
+    a touch. On PostgreSQL the second must not wait for the first to commit (it did, in a chain:
+    over a second at 64 at once). SQLite lets one writer in at a time, so there the second comes
+    after the first."""
+    sessions_ = make_sessionmaker(engine)
+    overlap = engine.dialect.name == "postgresql"
+    async with sessions_.begin() as db:
+        person = await make_person(db, clock=clock)
+        token = await _login(db, settings, clock, person)
+    clock.advance(sessions.TOUCH_INTERVAL)
+    try:
+        async with sessions_.begin() as first:
+            assert await sessions.resolve(first, token, settings=settings, clock=clock)
+            if overlap:  # the first holds the row, uncommitted
+                async with sessions_.begin() as second:
+                    found = await asyncio.wait_for(
+                        sessions.resolve(second, token, settings=settings, clock=clock), 2.0
+                    )
+                    assert found is not None and found.person_id == person.id
+        if not overlap:
+            async with sessions_.begin() as second:
+                assert await sessions.resolve(second, token, settings=settings, clock=clock)
+        async with sessions_() as db:
+            seen = await db.scalar(
+                select(UserSession.last_seen_at).where(
+                    UserSession.token_hash == sessions.hash_token(token)
+                )
+            )
+        assert seen == clock.now()
+    finally:
+        async with sessions_.begin() as db:
+            await db.execute(delete(UserSession).where(UserSession.person_id == person.id))
+            await db.execute(delete(Person).where(Person.id == person.id))
