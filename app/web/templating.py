@@ -18,6 +18,7 @@ from app.i18n import Language, language_of, translations
 from app.web.csrf import attach_csrf_cookie, csrf_token
 from app.web.form_fields import FORM_FIELD_GLOBALS
 from app.web.htmx import mark_varies
+from app.web.plan_words import plan_word_globals
 
 
 def _route_formats(app: Any) -> dict[str, list[tuple[frozenset[str], str, Any]]]:
@@ -144,8 +145,9 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        catalogue = translations(language)
         environment.install_gettext_translations(  # type: ignore[attr-defined]
-            translations(language), newstyle=True
+            catalogue, newstyle=True
         )
         locale = language.babel_locale
 
@@ -163,6 +165,7 @@ class Renderer:
             return f"{format_decimal(megabytes, format='#,##0.#', locale=locale)} MB"
 
         environment.globals.update(FORM_FIELD_GLOBALS)
+        environment.globals.update(plan_word_globals(catalogue.gettext))
         environment.filters["date"] = local_date
         environment.filters["datetime"] = local_datetime
         environment.filters["filesize"] = file_size
