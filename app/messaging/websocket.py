@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from app.access.actors import Actor
 from app.api.deps import load_actor
 from app.db import unit_of_work
 from app.drafts import service as drafts
@@ -81,8 +82,7 @@ async def live(websocket: WebSocket) -> None:
         await websocket.accept()
         await websocket.close(code=CLOSE_REVOKED, reason="wrong origin")
         return
-    async with unit_of_work(websocket.app.state.sessionmaker) as session:
-        actor = await load_actor(websocket, session)  # type: ignore[arg-type]
+    actor = await _who(websocket)
     await websocket.accept()
     if actor is None:
         await websocket.close(code=CLOSE_UNAUTHENTICATED, reason="log in first")
@@ -110,6 +110,13 @@ async def live(websocket: WebSocket) -> None:
     for outcome in outcomes:
         if isinstance(outcome, Exception) and not isinstance(outcome, WebSocketDisconnect):
             raise outcome
+
+
+async def _who(websocket: WebSocket) -> Actor | None:
+    # Its own function, so that the closed database session is not kept for the connection's
+    # life in live()'s frame (some thousands of idle sockets each held one).
+    async with unit_of_work(websocket.app.state.sessionmaker) as session:
+        return await load_actor(websocket, session)  # type: ignore[arg-type]
 
 
 async def _write(connection: Connection, hub: Hub) -> None:
