@@ -61,6 +61,11 @@ def _loaded(message: Message, name: str) -> list[Any]:
     return list(getattr(message, name))
 
 
+# Frames already built in one delivery round, by message and by the reader's side of it: in a
+# thread with fifty open pages, fifty readers get one of two or three frames, not fifty builds.
+FrameCache = dict[tuple[uuid.UUID, int, bool, str | None, bool], str]
+
+
 def send_message(
     app: FastAPI,
     connection: Connection,
@@ -68,12 +73,32 @@ def send_message(
     author: str,
     unit: str | None,
     on_behalf_of: str | None,
+    built: FrameCache | None = None,
 ) -> None:
     """A message as a frame: the rendered fragment for a page, JSON otherwise."""
     own = message.author_key == connection.key
+    language = connection.language.value if connection.html else None
+    key = (message.id, message.version, connection.html, language, own)
+    frame = built.get(key) if built is not None else None
+    if frame is None:
+        frame = _message_frame(app, connection, message, author, unit, on_behalf_of, own)
+        if built is not None:
+            built[key] = frame
+    connection.send(frame)
+
+
+def _message_frame(
+    app: FastAPI,
+    connection: Connection,
+    message: Message,
+    author: str,
+    unit: str | None,
+    on_behalf_of: str | None,
+    own: bool,
+) -> str:
     if connection.html:
         renderer = app.state.renderer
-        frame = renderer.render_fragment(
+        fragment: str = renderer.render_fragment(
             app,
             connection.language,
             "threads/_live_message.html",
@@ -90,31 +115,30 @@ def send_message(
                 "can_edit": own,
             },
         )
-    else:
-        frame = json.dumps(
-            {
-                "type": "message",
-                "thread": str(message.thread_id),
-                "seq": message.seq,
-                "id": str(message.id),
-                "author": author,
-                "unit": unit,
-                "on_behalf_of": on_behalf_of,
-                "text": message.text,
-                "created_at": message.created_at.isoformat(),
-                "edited": message.edited_at is not None,
-                "own": own,
-                "version": message.version,
-                # As the API's MessageOut; downloads at /api/v1/plans/{plan}/attachments/{id}.
-                "attachments": [
-                    {
-                        "id": str(a.id),
-                        "filename": a.filename,
-                        "content_type": a.content_type,
-                        "size": a.size,
-                    }
-                    for a in _loaded(message, "attachments")
-                ],
-            }
-        )
-    connection.send(frame)
+        return fragment
+    return json.dumps(
+        {
+            "type": "message",
+            "thread": str(message.thread_id),
+            "seq": message.seq,
+            "id": str(message.id),
+            "author": author,
+            "unit": unit,
+            "on_behalf_of": on_behalf_of,
+            "text": message.text,
+            "created_at": message.created_at.isoformat(),
+            "edited": message.edited_at is not None,
+            "own": own,
+            "version": message.version,
+            # As the API's MessageOut; downloads at /api/v1/plans/{plan}/attachments/{id}.
+            "attachments": [
+                {
+                    "id": str(a.id),
+                    "filename": a.filename,
+                    "content_type": a.content_type,
+                    "size": a.size,
+                }
+                for a in _loaded(message, "attachments")
+            ],
+        }
+    )

@@ -228,11 +228,12 @@ class Hub:
             self._again.add(thread_id)  # the database may be back in a moment: read again
             return
         read_on = False
+        built: frames.FrameCache = {}
         for connection in takers:
             subscription = connection.subscriptions.get(thread_id)
             if subscription is None or connection.close_code is not None:
                 continue  # unsubscribed or closed while the database was read
-            if self._send_new(connection, subscription, delivery):
+            if self._send_new(connection, subscription, delivery, built):
                 read_on = True
         # A full batch: there may be more for those who took all of this one. The one furthest
         # back always takes at least one message, so reading again always gets somewhere.
@@ -240,7 +241,11 @@ class Hub:
             self._again.add(thread_id)
 
     def _send_new(
-        self, connection: Connection, subscription: Subscription, delivery: messages.Delivery
+        self,
+        connection: Connection,
+        subscription: Subscription,
+        delivery: messages.Delivery,
+        built: frames.FrameCache,
     ) -> bool:
         """Send what the connection has not had yet, as far as it has room; False when it
         ran out of room (it is then behind on the thread)."""
@@ -250,7 +255,7 @@ class Hub:
             if connection.room <= 0:
                 connection.behind.add(subscription.thread_id)
                 return False
-            self._send_message(connection, message, delivery.names)
+            self._send_message(connection, message, delivery.names, built)
             subscription.last_seq = message.seq
         return True
 
@@ -265,14 +270,17 @@ class Hub:
         async with self.app.state.sessionmaker() as session:
             await session.connection(execution_options={"read_only": True})
             delivery = await messages.for_delivery(session, thread_id, seq=seq)
+        built: frames.FrameCache = {}
         for connection in listeners:
             for message in delivery.messages:
-                self._send_message(connection, message, delivery.names)
+                self._send_message(connection, message, delivery.names, built)
 
     def tell(self, connection: Connection, payload: dict[str, Any]) -> None:
         frames.tell(self.app, connection, payload)
 
-    def _send_message(self, connection: Connection, message: Message, names: Names) -> None:
+    def _send_message(
+        self, connection: Connection, message: Message, names: Names, built: frames.FrameCache
+    ) -> None:
         frames.send_message(
             self.app,
             connection,
@@ -280,6 +288,7 @@ class Hub:
             names.author(message.author_person_id, message.author_employee_id),
             names.unit(message.author_unit_id),
             names.person(message.on_behalf_of_person_id),
+            built,
         )
 
     def _send_view(self, connection: Connection, view: messages.MessageView) -> None:
