@@ -13,6 +13,7 @@ from app.web import (
     notification_settings,
     pages,
     plan_forms,
+    plan_frame_forms,
     plan_page,
     plan_print,
     plan_timeline,
@@ -43,6 +44,7 @@ router.include_router(access_log.router)
 router.include_router(powers_of_attorney.router)
 router.include_router(plan_page.router)
 router.include_router(plan_forms.router)
+router.include_router(plan_frame_forms.router)
 router.include_router(plan_timeline.router)
 router.include_router(plan_print.router)
 router.include_router(work_lists.router)

@@ -10,41 +10,23 @@ import uuid
 from typing import Any
 
 from fastapi import APIRouter
-from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from app.actions import service as actions
 from app.drafts import service as drafts
 from app.goals import service as goals
 from app.life_situation import service as life_situation
-from app.models import ActionStatus, Contributor, GoalStatus, ReviewAssessment, SubPlanKind
-from app.plan_frame import service as frame
+from app.models import ActionStatus, GoalStatus, ReviewAssessment
 from app.web import form_values as values
+from app.web.plan_form_input import read_form
 from app.web.plan_page import PAGE, Page
 
 router = APIRouter()
 
 
-def _kept(form: FormData) -> dict[str, Any]:
-    """What was typed, to show again (lists for the multi-choice fields)."""
-    kept: dict[str, Any] = {}
-    for name in form:
-        if name in ("csrf_token", "request_key"):
-            continue
-        found = [v for v in form.getlist(name) if isinstance(v, str)]
-        kept[name] = found if name == "goal_ids" else (found[0] if found else "")
-    return kept
-
-
-async def _form(page: Page) -> tuple[dict[str, Any], str | None]:
-    form = await page.request.form()
-    key = form.get("request_key")
-    return _kept(form), key if isinstance(key, str) and key else None
-
-
 @router.post(PAGE + "/own-words", name="own_words_form")
 async def own_words(page: Page) -> Response:
-    kept, _key = await _form(page)
+    kept, _key = await read_form(page)
     words = life_situation.OwnWords(**{name: kept.get(name, "") for name in life_situation.FIELDS})
 
     async def work() -> str | None:
@@ -58,7 +40,7 @@ async def own_words(page: Page) -> Response:
 
 @router.post(PAGE + "/goals", name="add_goal_form")
 async def add_goal(page: Page) -> Response:
-    kept, key = await _form(page)
+    kept, key = await read_form(page)
     form = f"subgoal:{kept['parent_id']}" if kept.get("parent_id") else "goal:new"
 
     async def work() -> str | None:
@@ -75,7 +57,7 @@ async def add_goal(page: Page) -> Response:
 
 @router.post(PAGE + "/goals/{goal_id}", name="change_goal_form")
 async def change_goal(page: Page, goal_id: uuid.UUID) -> Response:
-    kept, _key = await _form(page)
+    kept, _key = await read_form(page)
 
     async def work() -> str | None:
         data = goals.GoalChange(
@@ -96,7 +78,7 @@ async def change_goal(page: Page, goal_id: uuid.UUID) -> Response:
 
 @router.post(PAGE + "/goals/{goal_id}/status", name="goal_status_form")
 async def goal_status(page: Page, goal_id: uuid.UUID) -> Response:
-    kept, _key = await _form(page)
+    kept, _key = await read_form(page)
 
     async def work() -> str | None:
         status = values.choice(GoalStatus, kept.get("status"), field="status")
@@ -115,7 +97,7 @@ async def goal_status(page: Page, goal_id: uuid.UUID) -> Response:
 
 @router.post(PAGE + "/goals/{goal_id}/reviews", name="add_review_form")
 async def add_review(page: Page, goal_id: uuid.UUID) -> Response:
-    kept, key = await _form(page)
+    kept, key = await read_form(page)
 
     async def work() -> str | None:
         data = goals.ReviewInput(
@@ -133,7 +115,7 @@ async def add_review(page: Page, goal_id: uuid.UUID) -> Response:
 
 @router.post(PAGE + "/reviews/{review_id}", name="change_review_form")
 async def change_review(page: Page, review_id: uuid.UUID) -> Response:
-    kept, _key = await _form(page)
+    kept, _key = await read_form(page)
 
     async def work() -> str | None:
         data = goals.ReviewInput(
@@ -174,7 +156,7 @@ def _action_input(kept: dict[str, Any]) -> actions.ActionInput:
 
 @router.post(PAGE + "/actions", name="add_action_form")
 async def add_action(page: Page) -> Response:
-    kept, key = await _form(page)
+    kept, key = await read_form(page)
 
     async def work() -> str | None:
         await actions.create_action(*page.who, _action_input(kept), clock=page.clock)
@@ -185,7 +167,7 @@ async def add_action(page: Page) -> Response:
 
 @router.post(PAGE + "/actions/{action_id}", name="change_action_form")
 async def change_action(page: Page, action_id: uuid.UUID) -> Response:
-    kept, _key = await _form(page)
+    kept, _key = await read_form(page)
 
     async def work() -> str | None:
         await actions.change_action(
@@ -203,7 +185,7 @@ async def change_action(page: Page, action_id: uuid.UUID) -> Response:
 
 @router.post(PAGE + "/actions/{action_id}/status", name="action_status_form")
 async def action_status(page: Page, action_id: uuid.UUID) -> Response:
-    kept, _key = await _form(page)
+    kept, _key = await read_form(page)
 
     async def work() -> str | None:
         status = values.choice(ActionStatus, kept.get("status"), field="status")
@@ -222,7 +204,7 @@ async def action_status(page: Page, action_id: uuid.UUID) -> Response:
 
 @router.post(PAGE + "/actions/{action_id}/notes", name="add_note_form")
 async def add_note(page: Page, action_id: uuid.UUID) -> Response:
-    kept, key = await _form(page)
+    kept, key = await read_form(page)
 
     async def work() -> str | None:
         await actions.add_note(*page.who, action_id, kept.get("text", ""), clock=page.clock)
@@ -235,7 +217,7 @@ async def add_note(page: Page, action_id: uuid.UUID) -> Response:
 
 @router.post(PAGE + "/notes/{note_id}", name="change_note_form")
 async def change_note(page: Page, note_id: uuid.UUID) -> Response:
-    kept, _key = await _form(page)
+    kept, _key = await read_form(page)
 
     async def work() -> str | None:
         await actions.change_note(
@@ -252,191 +234,10 @@ async def change_note(page: Page, note_id: uuid.UUID) -> Response:
     )
 
 
-@router.post(PAGE + "/dates", name="plan_dates_form")
-async def plan_dates(page: Page) -> Response:
-    kept, _key = await _form(page)
-
-    async def work() -> str | None:
-        dates = frame.PlanDates(
-            period_start=values.optional_date(kept.get("period_start"), field="period_start"),
-            period_end=values.optional_date(kept.get("period_end"), field="period_end"),
-            revision_date=values.optional_date(kept.get("revision_date"), field="revision_date"),
-        )
-        await frame.set_dates(
-            *page.who, dates, seen_version=values.version(kept.get("version")), clock=page.clock
-        )
-        return None
-
-    return await page.attempt(work, form="dates", kept=kept, anchor="frame")
-
-
-def _contribution(kept: dict[str, Any]) -> frame.ContributionInput:
-    return frame.ContributionInput(
-        contributor=values.choice(Contributor, kept.get("contributor"), field="contributor"),
-        text=kept.get("text", ""),
-        who=kept.get("who", ""),
-        unit_id=values.optional_id(kept.get("unit_id"), field="unit_id"),
-    )
-
-
-def _cooperation(kept: dict[str, Any]) -> frame.CooperationInput:
-    return frame.CooperationInput(
-        partner=kept.get("partner", ""),
-        description=kept.get("description", ""),
-        contact=kept.get("contact", ""),
-    )
-
-
-def _sub_plan(kept: dict[str, Any]) -> frame.SubPlanInput:
-    return frame.SubPlanInput(
-        kind=values.choice(SubPlanKind, kept.get("kind"), field="kind"),
-        title=kept.get("title", ""),
-        owner_unit=kept.get("owner_unit", ""),
-        url=kept.get("url", ""),
-    )
-
-
-@router.post(PAGE + "/contributions", name="add_contribution_form")
-async def add_contribution(page: Page) -> Response:
-    kept, key = await _form(page)
-
-    async def work() -> str | None:
-        await frame.add_contribution(*page.who, _contribution(kept), clock=page.clock)
-        return None
-
-    return await page.attempt(
-        work, form="contribution:new", kept=kept, anchor="contributions", request_key=key
-    )
-
-
-@router.post(PAGE + "/contributions/{item_id}", name="change_contribution_form")
-async def change_contribution(page: Page, item_id: uuid.UUID) -> Response:
-    kept, _key = await _form(page)
-    withdraw = kept.get("withdraw") == "1"
-
-    async def work() -> str | None:
-        await frame.change_contribution(
-            *page.who,
-            item_id,
-            None if withdraw else _contribution(kept),
-            seen_version=values.version(kept.get("version")),
-            clock=page.clock,
-        )
-        return None
-
-    return await page.attempt(
-        work,
-        form=f"contribution:{item_id}",
-        kept=kept,
-        anchor="contributions",
-        notice="withdrawn" if withdraw else "saved",
-    )
-
-
-@router.post(PAGE + "/cooperation", name="add_cooperation_form")
-async def add_cooperation(page: Page) -> Response:
-    kept, key = await _form(page)
-
-    async def work() -> str | None:
-        await frame.add_cooperation(*page.who, _cooperation(kept), clock=page.clock)
-        return None
-
-    return await page.attempt(
-        work, form="cooperation:new", kept=kept, anchor="cooperation", request_key=key
-    )
-
-
-@router.post(PAGE + "/cooperation/{item_id}", name="change_cooperation_form")
-async def change_cooperation(page: Page, item_id: uuid.UUID) -> Response:
-    kept, _key = await _form(page)
-    withdraw = kept.get("withdraw") == "1"
-
-    async def work() -> str | None:
-        await frame.change_cooperation(
-            *page.who,
-            item_id,
-            None if withdraw else _cooperation(kept),
-            seen_version=values.version(kept.get("version")),
-            clock=page.clock,
-        )
-        return None
-
-    return await page.attempt(
-        work,
-        form=f"cooperation:{item_id}",
-        kept=kept,
-        anchor="cooperation",
-        notice="withdrawn" if withdraw else "saved",
-    )
-
-
-@router.post(PAGE + "/sub-plans", name="add_sub_plan_form")
-async def add_sub_plan(page: Page) -> Response:
-    kept, key = await _form(page)
-
-    async def work() -> str | None:
-        await frame.add_sub_plan(*page.who, _sub_plan(kept), clock=page.clock)
-        return None
-
-    return await page.attempt(
-        work, form="sub_plan:new", kept=kept, anchor="sub-plans", request_key=key
-    )
-
-
-@router.post(PAGE + "/sub-plans/{item_id}", name="change_sub_plan_form")
-async def change_sub_plan(page: Page, item_id: uuid.UUID) -> Response:
-    kept, _key = await _form(page)
-    withdraw = kept.get("withdraw") == "1"
-
-    async def work() -> str | None:
-        await frame.change_sub_plan(
-            *page.who,
-            item_id,
-            None if withdraw else _sub_plan(kept),
-            seen_version=values.version(kept.get("version")),
-            clock=page.clock,
-        )
-        return None
-
-    return await page.attempt(
-        work,
-        form=f"sub_plan:{item_id}",
-        kept=kept,
-        anchor="sub-plans",
-        notice="withdrawn" if withdraw else "saved",
-    )
-
-
-@router.post(PAGE + "/close-request", name="request_close_form")
-async def request_close(page: Page) -> Response:
-    kept, _key = await _form(page)
-
-    async def work() -> str | None:
-        await frame.request_close(*page.who, clock=page.clock)
-        return None
-
-    return await page.attempt(
-        work, form="close", kept=kept, anchor="frame", notice="close_requested"
-    )
-
-
-@router.post(PAGE + "/close", name="close_plan_form")
-async def close_plan(page: Page) -> Response:
-    kept, _key = await _form(page)
-
-    async def work() -> str | None:
-        await frame.close_plan(
-            *page.who, seen_version=values.version(kept.get("version")), clock=page.clock
-        )
-        return None
-
-    return await page.attempt(work, form="close", kept=kept, anchor="frame", notice="closed")
-
-
 @router.post(PAGE + "/drafts/{form}", name="save_draft_form")
 async def save_draft(page: Page, form: str) -> Response:
     """Autosave (htmx, a moment after typing stops): answers with a short status line."""
-    kept, _key = await _form(page)
+    kept, _key = await read_form(page)
     await drafts.save_draft(*page.who, form, kept, clock=page.clock)
     return page.renderer.render(
         page.request, "plan/_draft_saved.html", {"saved_at": page.clock.now()}
@@ -445,7 +246,7 @@ async def save_draft(page: Page, form: str) -> Response:
 
 @router.post(PAGE + "/drafts/{form}/discard", name="discard_draft_form")
 async def discard_draft(page: Page, form: str) -> Response:
-    await _form(page)
+    await read_form(page)
     await drafts.discard_draft(*page.who, form, clock=page.clock)
     target = page.request.url_for("plan_page", plan_id=page.plan_id)
     return RedirectResponse(f"{target}?done=draft_discarded", status_code=303)
