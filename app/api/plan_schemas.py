@@ -1,5 +1,5 @@
-"""Inputs and outputs of the plan API (issue #6): the owner's words, goals, actions, the frame
-and the timeline.
+"""Inputs and outputs of the plan API (issue #6): the owner's words, goals, actions and the
+frame (the timeline's are in app/api/timeline_schemas.py).
 
 Text limits are not repeated here: the services refuse empty or too long text with a message
 that names the field (R-SAFE-1), which a Pydantic length error could not say as clearly.
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any, ClassVar, Literal
+from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
@@ -25,9 +25,6 @@ from app.models import (
     ReviewAssessment,
     SubPlanKind,
 )
-
-# The timeline's filter choices: the keys of app.timeline.service.FILTERS.
-TimelineKind = Literal["goals", "actions", "notes", "own_words", "frame", "people"]
 
 
 class _In(BaseModel):
@@ -378,31 +375,3 @@ class PlanOut(BaseModel):
     last_visit: datetime | None
     new_count: int
     choices: ChoicesOut
-
-
-class TimelineEntryOut(BaseModel):
-    id: uuid.UUID
-    at: datetime
-    kind: str
-    part: str
-    item_type: str
-    item_id: uuid.UUID | None
-    item_version: int | None
-    parent_type: str | None
-    parent_id: uuid.UUID | None
-    changes: dict[str, Any]  # {field: [before, after]}
-    who: str
-    unit: str | None
-    on_behalf_of: str | None
-
-
-class TimelinePersonOut(BaseModel):
-    key: str  # the value for ?person=
-    name: str
-
-
-class TimelineOut(BaseModel):
-    entries: list[TimelineEntryOut]
-    next: str | None  # the cursor for ?before=, or null on the last page
-    people: list[TimelinePersonOut]
-    hidden_shielded: bool  # some changes are shielded from you by the young person (R-AGE-2)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from app.api.deps import ClockDep, CurrentActor, DbSession
 from app.api.plan_http import PLAN
-from app.api.plan_schemas import TimelineEntryOut, TimelineKind, TimelineOut, TimelinePersonOut
+from app.api.timeline_schemas import TimelineEntryOut, TimelineKind, TimelineOut, TimelinePersonOut
 from app.timeline import service as timeline
 
 router = APIRouter(tags=["plan"])

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import get_args
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.actions import service as actions
+from app.api.timeline_schemas import TimelineKind
 from app.goals import service as goals
+from app.messages import service as messages
+from app.threads.service import MemberChoice
+from app.timeline import service as timeline
 from tests.api_plan.conftest import LogIn, PlanWorld, problem
 from tests.support.clock import FrozenClock
 from tests.support.logins import citizen, employee
@@ -123,3 +128,30 @@ async def test_a_stranger_gets_404_for_the_timeline(
 ) -> None:
     await log_in(citizen(world.stranger))
     problem(await client.get(world.url("/timeline")), 404, "plan_not_found")
+
+
+def test_the_api_offers_every_filter_the_timeline_has() -> None:
+    assert set(get_args(TimelineKind)) == set(timeline.FILTERS)
+
+
+async def test_the_timeline_filters_conversations_through_the_api(
+    client: httpx.AsyncClient,
+    session: AsyncSession,
+    world: PlanWorld,
+    log_in: LogIn,
+    clock: FrozenClock,
+) -> None:
+    await _busy_plan(session, world, clock)
+    await messages.start_thread(
+        session,
+        citizen(world.owner),
+        world.plan.id,
+        topic="Til hjemmetjenesten",
+        members=[MemberChoice(unit_id=world.home_care.id)],
+        first_message="Kan dere komme tidligere på tirsdag?",
+        clock=clock,
+    )
+    await log_in(citizen(world.owner))
+    found = await _all_pages(client, world.url("/timeline?kind=messages"))
+    assert found and {e["item_type"] for e in found} <= {"thread", "message"}
+    assert "message" in {e["item_type"] for e in found}
