@@ -4,11 +4,11 @@ any more (R-SAFE-3 keeps them for two days). Safe to run in several processes at
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.background import BackgroundTask
 from app.clock import Clock
 from app.idempotency import service as idempotency
 
@@ -19,22 +19,17 @@ EVERY_SECONDS = 3600.0
 class Housekeeping:
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], clock: Clock) -> None:
         self._sessionmaker, self._clock = sessionmaker, clock
-        self._task: asyncio.Task[None] | None = None
+        self._task = BackgroundTask("housekeeping")
 
     async def run_once(self) -> int:
         async with self._sessionmaker.begin() as session:
             return await idempotency.forget_old(session, clock=self._clock)
 
     async def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._run(), name="housekeeping")
+        self._task.start(self._run)
 
     async def stop(self) -> None:
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._task.stop()
 
     async def _run(self) -> None:
         while True:

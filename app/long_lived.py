@@ -11,9 +11,10 @@ process makes and drops hundreds of apps and must keep collecting them.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import logging
+
+from app.background import BackgroundTask
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +27,7 @@ WARM_UP_SECONDS = (10.0, 60.0, 600.0)
 class LongLivedObjects:
     def __init__(self) -> None:
         self.enabled = False
-        self._task: asyncio.Task[None] | None = None
+        self._task = BackgroundTask("freeze-warmed-up")
 
     def freeze_start_up(self) -> None:
         """Called once the app is made, before it serves anything: nothing is in flight, so a
@@ -36,15 +37,11 @@ class LongLivedObjects:
         gc.freeze()
 
     async def start(self) -> None:
-        if self.enabled and self._task is None:
-            self._task = asyncio.create_task(self._after_warm_up(), name="freeze-warmed-up")
+        if self.enabled:
+            self._task.start(self._after_warm_up)
 
     async def stop(self) -> None:
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._task.stop()
 
     async def _after_warm_up(self) -> None:
         waited = 0.0

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI
 from sqlalchemy import inspect
 
+from app.i18n import Language
 from app.messaging.connection import Connection
 from app.models import Message
 
@@ -63,7 +64,7 @@ def _loaded(message: Message, name: str) -> list[Any]:
 
 # Frames already built in one delivery round, by message and by the reader's side of it: in a
 # thread with fifty open pages, fifty readers get one of two or three frames, not fifty builds.
-FrameCache = dict[tuple[uuid.UUID, int, bool, str | None, bool], str]
+FrameCache = dict[tuple[uuid.UUID, int, Language | None, bool], str]
 
 
 def send_message(
@@ -77,11 +78,11 @@ def send_message(
 ) -> None:
     """A message as a frame: the rendered fragment for a page, JSON otherwise."""
     own = message.author_key == connection.key
-    language = connection.language.value if connection.html else None
-    key = (message.id, message.version, connection.html, language, own)
+    language = connection.language if connection.html else None  # None: JSON
+    key = (message.id, message.version, language, own)
     frame = built.get(key) if built is not None else None
     if frame is None:
-        frame = _message_frame(app, connection, message, author, unit, on_behalf_of, own)
+        frame = _message_frame(app, language, message, author, unit, on_behalf_of, own)
         if built is not None:
             built[key] = frame
     connection.send(frame)
@@ -89,18 +90,18 @@ def send_message(
 
 def _message_frame(
     app: FastAPI,
-    connection: Connection,
+    language: Language | None,
     message: Message,
     author: str,
     unit: str | None,
     on_behalf_of: str | None,
     own: bool,
 ) -> str:
-    if connection.html:
+    if language is not None:
         renderer = app.state.renderer
         fragment: str = renderer.render_fragment(
             app,
-            connection.language,
+            language,
             "threads/_live_message.html",
             {
                 "m": message,

@@ -13,7 +13,6 @@ Logs carry the row id, the channel and an exception's class name: never an addre
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import uuid
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.background import BackgroundTask
 from app.clock import Clock
 from app.models import Channel, NotificationOutbox
 from app.notifications.senders import Senders, build_email
@@ -136,7 +136,7 @@ class NotificationWorker:
         self._clock = clock
         self._settings = settings
         self._every_seconds = every_seconds
-        self._task: asyncio.Task[None] | None = None
+        self._task = BackgroundTask("notification-worker")
         self._forgotten_at: datetime | None = None
 
     async def run_once(self, now: datetime | None = None) -> int:
@@ -197,15 +197,10 @@ class NotificationWorker:
         )
 
     async def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._run(), name="notification-worker")
+        self._task.start(self._run)
 
     async def stop(self) -> None:
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._task.stop()
 
     async def _run(self) -> None:
         while True:

@@ -5,6 +5,7 @@ and comes back to the page (as app/web/plan_forms.py does for goals, actions and
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import APIRouter
@@ -63,29 +64,36 @@ def _sub_plan(kept: dict[str, Any]) -> frame.SubPlanInput:
     )
 
 
-@router.post(PAGE + "/contributions", name="add_contribution_form")
-async def add_contribution(page: Page) -> Response:
+async def _add(
+    page: Page, form: str, anchor: str, add: Callable[[dict[str, Any]], Awaitable[object]]
+) -> Response:
     kept, key = await read_form(page)
 
     async def work() -> str | None:
-        await frame.add_contribution(*page.who, _contribution(kept), clock=page.clock)
+        await add(kept)
         return None
 
-    return await page.attempt(
-        work, form="contribution:new", kept=kept, anchor="contributions", request_key=key
-    )
+    return await page.attempt(work, form=f"{form}:new", kept=kept, anchor=anchor, request_key=key)
 
 
-@router.post(PAGE + "/contributions/{item_id}", name="change_contribution_form")
-async def change_contribution(page: Page, item_id: uuid.UUID) -> Response:
+async def _change(
+    page: Page,
+    item_id: uuid.UUID,
+    form: str,
+    anchor: str,
+    change: Callable[..., Awaitable[object]],
+    parse: Callable[[dict[str, Any]], object],
+) -> Response:
+    """Change a contribution, cooperation or sub-plan, or withdraw it (`withdraw=1`): the
+    three share the service's shape (who, item, new input or None, seen version, clock)."""
     kept, _key = await read_form(page)
     withdraw = kept.get("withdraw") == "1"
 
     async def work() -> str | None:
-        await frame.change_contribution(
+        await change(
             *page.who,
             item_id,
-            None if withdraw else _contribution(kept),
+            None if withdraw else parse(kept),
             seen_version=values.version(kept.get("version")),
             clock=page.clock,
         )
@@ -93,85 +101,54 @@ async def change_contribution(page: Page, item_id: uuid.UUID) -> Response:
 
     return await page.attempt(
         work,
-        form=f"contribution:{item_id}",
+        form=f"{form}:{item_id}",
         kept=kept,
-        anchor="contributions",
+        anchor=anchor,
         notice="withdrawn" if withdraw else "saved",
+    )
+
+
+@router.post(PAGE + "/contributions", name="add_contribution_form")
+async def add_contribution(page: Page) -> Response:
+    async def add(kept: dict[str, Any]) -> object:
+        return await frame.add_contribution(*page.who, _contribution(kept), clock=page.clock)
+
+    return await _add(page, "contribution", "contributions", add)
+
+
+@router.post(PAGE + "/contributions/{item_id}", name="change_contribution_form")
+async def change_contribution(page: Page, item_id: uuid.UUID) -> Response:
+    return await _change(
+        page, item_id, "contribution", "contributions", frame.change_contribution, _contribution
     )
 
 
 @router.post(PAGE + "/cooperation", name="add_cooperation_form")
 async def add_cooperation(page: Page) -> Response:
-    kept, key = await read_form(page)
+    async def add(kept: dict[str, Any]) -> object:
+        return await frame.add_cooperation(*page.who, _cooperation(kept), clock=page.clock)
 
-    async def work() -> str | None:
-        await frame.add_cooperation(*page.who, _cooperation(kept), clock=page.clock)
-        return None
-
-    return await page.attempt(
-        work, form="cooperation:new", kept=kept, anchor="cooperation", request_key=key
-    )
+    return await _add(page, "cooperation", "cooperation", add)
 
 
 @router.post(PAGE + "/cooperation/{item_id}", name="change_cooperation_form")
 async def change_cooperation(page: Page, item_id: uuid.UUID) -> Response:
-    kept, _key = await read_form(page)
-    withdraw = kept.get("withdraw") == "1"
-
-    async def work() -> str | None:
-        await frame.change_cooperation(
-            *page.who,
-            item_id,
-            None if withdraw else _cooperation(kept),
-            seen_version=values.version(kept.get("version")),
-            clock=page.clock,
-        )
-        return None
-
-    return await page.attempt(
-        work,
-        form=f"cooperation:{item_id}",
-        kept=kept,
-        anchor="cooperation",
-        notice="withdrawn" if withdraw else "saved",
+    return await _change(
+        page, item_id, "cooperation", "cooperation", frame.change_cooperation, _cooperation
     )
 
 
 @router.post(PAGE + "/sub-plans", name="add_sub_plan_form")
 async def add_sub_plan(page: Page) -> Response:
-    kept, key = await read_form(page)
+    async def add(kept: dict[str, Any]) -> object:
+        return await frame.add_sub_plan(*page.who, _sub_plan(kept), clock=page.clock)
 
-    async def work() -> str | None:
-        await frame.add_sub_plan(*page.who, _sub_plan(kept), clock=page.clock)
-        return None
-
-    return await page.attempt(
-        work, form="sub_plan:new", kept=kept, anchor="sub-plans", request_key=key
-    )
+    return await _add(page, "sub_plan", "sub-plans", add)
 
 
 @router.post(PAGE + "/sub-plans/{item_id}", name="change_sub_plan_form")
 async def change_sub_plan(page: Page, item_id: uuid.UUID) -> Response:
-    kept, _key = await read_form(page)
-    withdraw = kept.get("withdraw") == "1"
-
-    async def work() -> str | None:
-        await frame.change_sub_plan(
-            *page.who,
-            item_id,
-            None if withdraw else _sub_plan(kept),
-            seen_version=values.version(kept.get("version")),
-            clock=page.clock,
-        )
-        return None
-
-    return await page.attempt(
-        work,
-        form=f"sub_plan:{item_id}",
-        kept=kept,
-        anchor="sub-plans",
-        notice="withdrawn" if withdraw else "saved",
-    )
+    return await _change(page, item_id, "sub_plan", "sub-plans", frame.change_sub_plan, _sub_plan)
 
 
 @router.post(PAGE + "/close-request", name="request_close_form")
